@@ -1,0 +1,124 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from signing_platform import ratelimits
+from signing_platform.forms import MobileField, SmsCodeField
+from signing_platform.validators import normalize_mobile
+
+from .models import User
+from .services import MOBILE_TAKEN
+
+
+class NewPasswordMixin(forms.Form):
+    password1 = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "请输入密码"}, help_text="至少8位，不能全为数字，不能过于常见",
+    )
+    password2 = forms.CharField(
+        label="密码确认", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "请再次输入密码"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", "两次输入的密码不一致")
+            else:
+                probe = User(mobile=cleaned.get("mobile"))
+                try:
+                    password_validation.validate_password(password1, probe)
+                except ValidationError as exc:
+                    self.add_error("password1", exc)
+        return cleaned
+
+
+class CodeRequestMixin:
+    """A form whose 免费获取 button asks for a code for the mobile typed in it."""
+
+    def clean_mobile_for_code(self) -> str:
+        """Validate only the mobile (for sending a code); raises ValidationError with a Chinese message."""
+        mobile = self.fields["mobile"].clean(self.data.get("mobile", ""))
+        self.check_mobile_for_code(mobile)
+        return mobile
+
+    def check_mobile_for_code(self, mobile: str) -> None:
+        """Refuse a mobile the page cannot send a code to (raise ValidationError)."""
+
+    def unbound_copy(self):
+        """The page's form again after a code was asked for: the mobile kept, nothing else checked yet."""
+        return self.__class__(initial={"mobile": self.data.get("mobile", "")})
+
+    def should_send_code(self, mobile: str) -> bool:
+        """False to answer as if a code was sent without sending one (so a page does not reveal accounts)."""
+        return True
+
+
+class EmployerRegisterForm(CodeRequestMixin, NewPasswordMixin):
+    mobile = MobileField()
+    code = SmsCodeField()
+
+    field_order = ["mobile", "code", "password1", "password2"]
+
+    def check_mobile_for_code(self, mobile):
+        if User.objects.filter(mobile=mobile).exists():
+            raise ValidationError(MOBILE_TAKEN)
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        self.check_mobile_for_code(mobile)
+        return mobile
+
+
+class PasswordResetForm(CodeRequestMixin, NewPasswordMixin):
+    mobile = MobileField()
+    code = SmsCodeField()
+    field_order = ["mobile", "code", "password1", "password2"]
+
+    def should_send_code(self, mobile):
+        return User.objects.filter(mobile=mobile, is_active=True).exists()
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(label="手机号/用户名", max_length=64, error_messages={"required": "请输入手机号或用户名"})
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "请输入密码"},
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+        self.fields["login"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+
+    def _account_key(self, login: str) -> str:
+        try:
+            return normalize_mobile(login)
+        except ValidationError:
+            return login.strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        login, password = cleaned.get("login"), cleaned.get("password")
+        if not login or not password:
+            return cleaned
+        limits = [
+            ("login:account", self._account_key(login), settings.LOGIN_FAILURES_PER_ACCOUNT),
+            ("login:ip", ratelimits.client_ip(self.request), settings.LOGIN_FAILURES_PER_IP),
+        ]
+        try:
+            if any(ratelimits.exceeded(self.request, group=g, key=k, rate=r) for g, k, r in limits):
+                raise ValidationError("登录失败次数过多，请15分钟后再试", code="locked")
+            self.user = authenticate(self.request, username=login, password=password)
+            if self.user is None:
+                for group, key, rate in limits:
+                    ratelimits.hit(self.request, group=group, key=key, rate=rate)
+                raise ValidationError("账号或密码错误", code="invalid_login")
+        except ratelimits.RateLimitUnavailable:
+            raise ValidationError("系统繁忙，请稍后再试", code="unavailable") from None
+        return cleaned

@@ -1,0 +1,54 @@
+"""Changes of state for accounts: registration, password changes. Each writes an audit event."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from signing_platform.sms.models import Purpose
+from signing_platform.sms.services import check_code
+
+from . import audit
+from .models import Role, User
+
+MOBILE_TAKEN = "该手机号已注册，请直接登录"
+
+
+def employer_register(*, mobile: str, code: str, password: str) -> User:
+    """Create an employer user for a mobile nobody uses yet, authorised by a register code sent to it."""
+    try:
+        with transaction.atomic():
+            result = check_code(mobile=mobile, purpose=Purpose.REGISTER, code=code)
+            if result.ok:
+                user = User.objects.create_user(role=Role.EMPLOYER, mobile=mobile, password=password)
+                audit.record(actor=user, action="user.register", target=user, role=Role.EMPLOYER)
+    except IntegrityError:
+        # Another request registered the same mobile between the form's check and this insert.
+        raise ValidationError({"mobile": MOBILE_TAKEN}) from None
+    if not result.ok:
+        raise ValidationError({"code": result.message})
+    return user
+
+
+def password_reset(*, mobile: str, code: str, password: str) -> User:
+    """Set a new password for the account of `mobile`, authorised by a reset code sent to it."""
+    with transaction.atomic():
+        result = check_code(mobile=mobile, purpose=Purpose.RESET_PASSWORD, code=code)
+        if result.ok:
+            user = User.objects.select_for_update().filter(mobile=mobile, is_active=True).first()
+            if user is not None:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                audit.record(actor=user, action="user.password_reset", target=user)
+    if not result.ok:
+        raise ValidationError({"code": result.message})
+    if user is None:
+        # A code is only sent to registered numbers, so this is an account disabled since then.
+        raise ValidationError({"mobile": "该账号不可用，请联系平台管理员"})
+    return user
+
+
+def password_change(*, user: User, new_password: str) -> None:
+    """Set a new password for a signed-in user who has confirmed the old one."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit.record(actor=user, action="user.password_change", target=user)

@@ -1,0 +1,96 @@
+"""Shared test setup: fast hashing, a clean cache, tasks run inline, and the browser for e2e tests."""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from signing_platform.celery import app as celery_app
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """Tasks run inline in tests, with or without REDIS_URL; tests of the real worker switch this off."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "").lower() == "required"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if _required("BROWSER_TESTS"):
+            pytest.fail(f"{CHROMIUM} is missing and BROWSER_TESTS=required")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    """A fresh browser context on the live server, with DEBUG on so the 短信发件箱 page exists."""
+    settings.DEBUG = True
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if _required("CELERY_WORKER_TESTS"):
+            pytest.fail("REDIS_URL is not set and CELERY_WORKER_TESTS=required")
+        pytest.skip("REDIS_URL is not set: no broker for a real worker")
+    return url
+
+
+@pytest.fixture(scope="session")
+def celery_binary():
+    path = shutil.which("celery") or os.path.join(os.path.dirname(os.sys.executable), "celery")
+    return path
