@@ -1,6 +1,7 @@
 """Shared test setup: fast hashing, a clean cache, tasks run inline, and the browser for e2e tests."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -49,6 +50,35 @@ def eager_tasks():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def ask_code(client, django_capture_on_commit_callbacks):
+    """Press 免费获取 on the page at `url` for `mobile`; the SMS is delivered (on-commit work runs) before it returns.
+
+    Test transactions never commit, so work queued with transaction.on_commit is run here explicitly.
+    """
+
+    def ask(url, mobile, **extra):
+        headers = {key: value for key, value in extra.items() if key.startswith("HTTP_")}
+        data = {key: value for key, value in extra.items() if not key.startswith("HTTP_")}
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, {"mobile": mobile, "send_code": "1", **data}, **headers)
+
+    return ask
+
+
+@pytest.fixture
+def outbox_code():
+    """The code in the latest SMS to a mobile, as the user reads it on their phone."""
+    from signing_platform.sms.models import OutboxMessage
+
+    def read(mobile: str) -> str:
+        message = OutboxMessage.objects.filter(mobile=mobile).first()
+        assert message is not None, f"no SMS was sent to {mobile}"
+        return re.search(r"\d{6}", message.body).group()
+
+    return read
 
 
 def _required(variable: str) -> bool:
