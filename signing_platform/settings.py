@@ -210,7 +210,9 @@ STORAGES = {
 # public URL; views stream them to the people allowed to see them.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# No URL serves this prefix (there is no media route and whitenoise serves static files only); Django merely
+# needs some value, e.g. for its live test server.
+MEDIA_URL = "/_private/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
