@@ -5,6 +5,8 @@ SMS go to the dev outbox. Production sets DEBUG=false, SECRET_KEY, DATABASE_URL,
 (see README.md, "Configuration").
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_ratelimit",
+    "signing_platform",
     "signing_platform.accounts",
     "signing_platform.sms",
     "employers",
@@ -94,7 +97,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "signing_platform.templatetags.platform_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -149,6 +152,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs, run by the one `celery beat` process. Each is idempotent and safe to run twice at once.
 CELERY_BEAT_SCHEDULE = {
     "sweep-unsent-sms": {"task": "signing_platform.sms.tasks.sweep_unsent_sms", "schedule": 60.0},
+    "expire-overdue-invitations": {"task": "contracts.tasks.expire_overdue_invitations", "schedule": 60.0},
+    "remind-expiring-invitations": {"task": "contracts.tasks.remind_expiring_invitations", "schedule": 600.0},
 }
 
 # django-ratelimit needs an atomic, shared cache. Django's own RedisCache is both; the in-process cache of the
@@ -216,6 +221,19 @@ MEDIA_URL = "/_private/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+# 身份证号 are personal data: stored encrypted (a Fernet key; several comma-separated keys rotate, the first
+# encrypts) and as a keyed HMAC-SHA256 for exact look-up (see signing_platform/crypto.py). Production must set both;
+# the development default derives stable keys from SECRET_KEY so a local database keeps working across restarts.
+ID_NUMBER_ENCRYPTION_KEY = env_str("ID_NUMBER_ENCRYPTION_KEY")
+ID_NUMBER_HASH_KEY = env_str("ID_NUMBER_HASH_KEY")
+if not (ID_NUMBER_ENCRYPTION_KEY and ID_NUMBER_HASH_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured("Set ID_NUMBER_ENCRYPTION_KEY and ID_NUMBER_HASH_KEY when DEBUG is off.")
+    ID_NUMBER_ENCRYPTION_KEY = ID_NUMBER_ENCRYPTION_KEY or base64.urlsafe_b64encode(
+        hashlib.sha256(f"id-number-encryption:{SECRET_KEY}".encode()).digest()
+    ).decode()
+    ID_NUMBER_HASH_KEY = ID_NUMBER_HASH_KEY or hashlib.sha256(f"id-number-hash:{SECRET_KEY}".encode()).hexdigest()
 
 # SMS: a backend class path. The default writes messages to the dev outbox (a DEBUG-only 短信发件箱 page).
 SMS_BACKEND = env_str("SMS_BACKEND", "signing_platform.sms.backends.OutboxBackend")
