@@ -1,9 +1,264 @@
-from django.shortcuts import render
+import csv
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
+from signing_platform.crypto import id_number_hash
+
+from . import roster_import, selectors, services
+from .forms import CollegeReviewerForm, CorrectionResolveForm, GraduateForm, RosterFilterForm, RosterImportForm
+from .models import CorrectionStatus, EducationLevel
+
+reviewer_only = role_required(Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER)
+ROSTER_PAGE_SIZE = 20
 
 
-@role_required(Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER)
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@reviewer_only
 def home(request):
     return render(request, "schools/home.html")
+
+
+def _filters_from_query(query) -> selectors.RosterFilters:
+    """The list's canonical GET parameters; the ID number appears only as its keyed hash (idh)."""
+
+    def number(key):
+        value = query.get(key, "")
+        return int(value) if value.isdigit() else None
+
+    level = query.get("level", "")
+    idh = query.get("idh", "")
+    return selectors.RosterFilters(
+        year=number("year"),
+        college_id=number("college"),
+        major=query.get("major", "")[:100],
+        education_level=level if level in EducationLevel.values else "",
+        name=query.get("name", "")[:50],
+        id_hash=idh if len(idh) == 64 else "",
+    )
+
+
+def _query_from_form(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "year": data["year"] or "",
+        "college": data["college"].pk if data["college"] else "",
+        "major": data["major"],
+        "level": data["education_level"],
+        "name": data["name"],
+        "idh": id_number_hash(data["id_number"]) if data["id_number"] else "",
+    }
+
+
+@reviewer_only
+@require_http_methods(["GET", "POST"])
+def roster(request):
+    """生源信息: filters are posted (the ID number is hashed before it reaches a URL), pages are plain links."""
+    reviewer = selectors.require_reviewer(request.user)
+    form_kwargs = {"years": selectors.roster_years(reviewer), "colleges": selectors.colleges_for_reviewer(reviewer)}
+    list_url = reverse("schools:roster")
+    push_url = page = None
+    if request.method == "POST":
+        form = RosterFilterForm(request.POST, **form_kwargs)
+        query = {key: value for key, value in _query_from_form(form).items() if value != ""} if form.is_valid() else {}
+        if form.is_valid():
+            push_url = f"{list_url}?{urlencode(query)}" if query else list_url
+            if not request.htmx:
+                return redirect(push_url)
+    else:
+        query = {key: value for key, value in request.GET.items() if key != "page" and value}
+    filters = _filters_from_query(query)
+    if request.method == "GET":
+        form = RosterFilterForm(
+            initial={
+                "year": filters.year, "college": filters.college_id, "major": filters.major,
+                "education_level": filters.education_level, "name": filters.name,
+            },
+            **form_kwargs,
+        )
+    if form.is_valid() or request.method == "GET":
+        graduates = selectors.roster_for_reviewer(reviewer=reviewer, filters=filters)
+        page = Paginator(graduates, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form, "page": page, "query": query, "list_url": list_url, "filtered_by_id": bool(filters.id_hash),
+    }
+    if request.htmx:
+        response = render(request, "schools/roster.html#roster-list", context)
+        if push_url:
+            response["HX-Push-Url"] = push_url
+        return response
+    return render(request, "schools/roster.html", context)
+
+
+@reviewer_only
+@require_http_methods(["GET", "POST"])
+def graduate_edit(request, graduate_id: int):
+    reviewer = selectors.require_reviewer(request.user)
+    graduate = selectors.graduate_for_reviewer(reviewer=reviewer, graduate_id=graduate_id)
+    colleges = selectors.colleges_for_reviewer(reviewer)
+    form = GraduateForm(request.POST or None, instance=graduate, colleges=colleges)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.graduate_update(reviewer=reviewer, graduate=graduate, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存{graduate.name}的生源信息")
+            return redirect("schools:roster")
+    return render(request, "schools/graduate_edit.html", {"form": form, "graduate": graduate, "active_menu": "schools:roster"})
+
+
+@reviewer_only
+@require_http_methods(["GET", "POST"])
+def roster_import_view(request):
+    """生源导入: check the whole file, then write it all (or only its good rows, if the reviewer chose so)."""
+    reviewer = selectors.require_reviewer(request.user, school_level=True)
+    result = checked = None
+    if request.method == "POST":
+        form = RosterImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            college_names = set(selectors.colleges_for_reviewer(reviewer).values_list("name", flat=True))
+            try:
+                table = roster_import.read_table(name=upload.name, data=upload.read())
+                checked = roster_import.check_rows(table, college_names=college_names)
+                if not checked.errors or form.cleaned_data["skip_bad_rows"]:
+                    result = services.roster_import(
+                        reviewer=reviewer, checked=checked, skip_bad_rows=form.cleaned_data["skip_bad_rows"]
+                    )
+            except roster_import.RosterFileError as exc:
+                form.add_error("file", exc.message)
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+    else:
+        form = RosterImportForm()
+    context = {"form": form, "checked": checked, "result": result, "headers": roster_import.HEADERS}
+    return render(request, "schools/roster_import.html", context)
+
+
+@reviewer_only
+@require_GET
+def roster_template(request):
+    """The import template with the Chinese headers: XLSX by default, CSV (UTF-8 with BOM, opens in Excel) on ?format=csv."""
+    selectors.require_reviewer(request.user, school_level=True)
+    rows = roster_import.template_rows()
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = "attachment; filename=roster-template.csv"
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "生源信息"
+    for row in rows:
+        sheet.append(row)
+    for column in ("B", "C", "J"):
+        # ID numbers, student numbers and mobiles are text: Excel must not turn them into numbers.
+        for cell in sheet[column][:2000]:
+            cell.number_format = "@"
+        sheet.column_dimensions[column].width = 22
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename=roster-template.xlsx"
+    return response
+
+
+@reviewer_only
+@require_http_methods(["GET", "POST"])
+def reviewers(request):
+    """审核员管理: the school's college reviewers, and a form to add one."""
+    reviewer = selectors.require_reviewer(request.user, school_level=True)
+    colleges = selectors.colleges_for_reviewer(reviewer)
+    form = CollegeReviewerForm(request.POST or None, colleges=colleges)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.college_reviewer_create(
+                reviewer=reviewer,
+                college=form.cleaned_data["college"],
+                username=form.cleaned_data["username"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已添加院系审核员 {created.user.username}")
+            return redirect("schools:reviewers")
+    rows = Paginator(selectors.college_reviewers_for(reviewer), 50).get_page(request.GET.get("page"))
+    return render(request, "schools/reviewers.html", {"form": form, "page": rows, "query": {}, "list_url": reverse("schools:reviewers")})
+
+
+@reviewer_only
+@require_POST
+def reviewer_set_active(request, reviewer_id: int):
+    reviewer = selectors.require_reviewer(request.user, school_level=True)
+    target = selectors.college_reviewer_for(reviewer=reviewer, reviewer_id=reviewer_id)
+    active = request.POST.get("active") == "1"
+    if services.college_reviewer_set_active(reviewer=reviewer, target=target, active=active):
+        messages.success(request, f"已{'启用' if active else '停用'}审核员 {target.user.username}")
+    else:
+        messages.info(request, f"审核员 {target.user.username} 已是{'启用' if active else '停用'}状态")
+    return redirect("schools:reviewers")
+
+
+@reviewer_only
+@require_GET
+def corrections(request):
+    """信息更正申请: pending requests first; handled ones on ?status=…"""
+    reviewer = selectors.require_reviewer(request.user)
+    status = request.GET.get("status", CorrectionStatus.PENDING)
+    if status not in CorrectionStatus.values:
+        status = CorrectionStatus.PENDING
+    rows = selectors.corrections_for_reviewer(reviewer=reviewer, status=status)
+    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "status": status, "statuses": CorrectionStatus.choices, "form": CorrectionResolveForm(),
+        "query": {"status": status}, "list_url": reverse("schools:corrections"),
+    }
+    return render(request, "schools/corrections.html", context)
+
+
+@reviewer_only
+@require_POST
+def correction_resolve(request, correction_id: int):
+    reviewer = selectors.require_reviewer(request.user)
+    correction = selectors.correction_for_reviewer(reviewer=reviewer, correction_id=correction_id)
+    form = CorrectionResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择处理结果")
+        return redirect("schools:corrections")
+    try:
+        closed = services.correction_resolve(
+            reviewer=reviewer, correction=correction, status=form.cleaned_data["status"], reply=form.cleaned_data["reply"]
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("schools:corrections")
+    if closed:
+        messages.success(request, f"已处理{correction.graduate.name}的更正申请")
+    else:
+        messages.info(request, "该申请已被处理")
+    return redirect("schools:corrections")

@@ -8,6 +8,7 @@ DEMO_PASSWORD = "Demo#2026pass"
 # Each step is a function load() -> list of lines saying how to sign in as what it made. Order matters.
 STEPS = [
     "signing_platform.accounts.demo.load",
+    "schools.demo.load",
 ]
 
 

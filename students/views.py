@@ -1,9 +1,155 @@
-from django.shortcuts import render
+from functools import wraps
 
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from schools import selectors as school_selectors
+from schools import services as school_services
+from schools.models import CorrectionStatus
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
+from signing_platform.sms.models import Purpose
+from signing_platform.sms.views import code_control_context, send_code
+
+from . import services
+from .forms import ActivationForm, ChangeMobileForm, CorrectionRequestForm
 
 
-@role_required(Role.STUDENT)
-def home(request):
-    return render(request, "students/home.html")
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def student_page(*, confirmed: bool = True):
+    """A page of a student with a roster entry (404 otherwise); with confirmed=True, only after 信息确认."""
+
+    def decorator(view):
+        @role_required(Role.STUDENT)
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            graduate = school_selectors.graduate_for_student(request.user)
+            if graduate is None:
+                raise Http404
+            if confirmed and graduate.confirmed_at is None:
+                return redirect("students:confirm")
+            return view(request, graduate, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@student_page()
+@require_GET
+def home(request, graduate):
+    return render(request, "students/home.html", {"graduate": graduate})
+
+
+@student_page()
+@require_GET
+def invitations(request, graduate):
+    return render(request, "students/invitations.html", {"graduate": graduate})
+
+
+@student_page()
+@require_GET
+def destination(request, graduate):
+    return render(request, "students/destination.html", {"graduate": graduate})
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request):
+    """毕业生激活账号: an exact roster match (name, ID number, school), a code to the mobile, then a password."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    template = "students/activate.html"
+    if request.method == "POST":
+        form = ActivationForm(request.POST)
+        if "send_code" in request.POST:
+            return send_code(request, form=form, purpose=Purpose.ACTIVATE_STUDENT, template=template)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.student_activate(
+                    name=data["name"], id_number=data["id_number"], school=data["school"], mobile=data["mobile"],
+                    code=data["code"], password=data["password1"],
+                )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                login(request, user)
+                messages.success(request, "账号激活成功，请核对您的生源信息")
+                return redirect("students:confirm")
+    else:
+        form = ActivationForm()
+    return render(request, template, {"form": form, **code_control_context(request, Purpose.ACTIVATE_STUDENT)})
+
+
+@student_page(confirmed=False)
+@require_http_methods(["GET", "POST"])
+def confirm(request, graduate):
+    """First sign-in: the roster data with 信息确认，进入系统, and a way to ask for a correction."""
+    if request.method == "POST":
+        services.graduate_confirm(graduate=graduate)
+        return redirect("students:home")
+    if graduate.confirmed_at is not None:
+        return redirect("students:home")
+    context = {"graduate": graduate, "id_number": graduate.id_number(), "pending": _pending_correction(graduate)}
+    return render(request, "students/confirm.html", context)
+
+
+def _pending_correction(graduate):
+    return graduate.correction_requests.filter(status=CorrectionStatus.PENDING).first()
+
+
+@student_page(confirmed=False)
+@require_http_methods(["GET", "POST"])
+def correction(request, graduate):
+    """信息更正申请: ask the school to correct the roster data."""
+    form = CorrectionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_services.correction_request_create(graduate=graduate, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "更正申请已提交，学校处理后将短信通知您")
+            return redirect("students:profile" if graduate.confirmed_at else "students:confirm")
+    context = {"form": form, "graduate": graduate, "requests": graduate.correction_requests.all()[:20]}
+    return render(request, "students/correction.html", context)
+
+
+@student_page()
+@require_GET
+def profile(request, graduate):
+    """个人信息: the roster data (the full ID number to its owner only), password and mobile changes."""
+    context = {
+        "graduate": graduate, "id_number": graduate.id_number(), "requests": graduate.correction_requests.all()[:5],
+    }
+    return render(request, "students/profile.html", context)
+
+
+@student_page()
+@require_http_methods(["GET", "POST"])
+def change_mobile(request, graduate):
+    template = "students/change_mobile.html"
+    if request.method == "POST":
+        form = ChangeMobileForm(request.POST, user=request.user)
+        if "send_code" in request.POST:
+            return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
+        if form.is_valid():
+            try:
+                services.mobile_change(user=request.user, mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, "手机号已更换，请使用新手机号登录")
+                return redirect("students:profile")
+    else:
+        form = ChangeMobileForm(user=request.user)
+    return render(request, template, {"form": form, **code_control_context(request, Purpose.CHANGE_MOBILE)})

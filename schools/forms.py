@@ -1,0 +1,107 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from signing_platform.accounts.forms import NewPasswordMixin
+from signing_platform.forms import IdNumberField
+from signing_platform.validators import normalize_id_number, normalize_mobile
+
+from .models import College, CorrectionStatus, EducationLevel, Graduate
+from .roster_import import MAX_BYTES
+
+
+class RosterFilterForm(forms.Form):
+    """年份, 院系, 专业, 学历层次, 姓名, 身份证号. Posted, so the ID number never lands in a URL."""
+
+    year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
+    college = forms.ModelChoiceField(label="院系", queryset=College.objects.none(), required=False, empty_label="全部")
+    major = forms.CharField(label="专业", max_length=100, required=False)
+    education_level = forms.ChoiceField(
+        label="学历层次", required=False, choices=[("", "全部"), *EducationLevel.choices]
+    )
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+
+    def __init__(self, *args, years, colleges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部"), *[(year, str(year)) for year in years]]
+        self.fields["college"].queryset = colleges
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"]
+        return normalize_id_number(value) if value else ""
+
+
+class GraduateForm(forms.ModelForm):
+    id_number = IdNumberField()
+    mobile = forms.CharField(label="手机号", max_length=20, required=False)
+
+    class Meta:
+        model = Graduate
+        fields = [
+            "name", "id_number", "student_no", "gender", "education_level", "college", "major", "major_category",
+            "graduation_year", "mobile",
+        ]
+
+    def __init__(self, *args, colleges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["college"].queryset = colleges
+        self.fields["college"].empty_label = None
+        if self.instance.pk:
+            self.fields["id_number"].initial = self.instance.id_number()
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        return normalize_mobile(mobile) if mobile else ""
+
+    def _post_clean(self):
+        # The service validates and saves; the model's own uniqueness check needs the hash it does not have yet.
+        pass
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label="生源文件", help_text="CSV（UTF-8或GBK编码）或Excel（.xlsx）文件，第一行为列名，请使用导入模板",
+        error_messages={"required": "请选择要导入的文件"},
+    )
+    skip_bad_rows = forms.BooleanField(
+        label="仅导入无误的行（有误的行跳过，不导入）", required=False,
+        help_text="不勾选时，文件中只要有一行有误，就不导入任何数据",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(f"文件过大，请不超过{MAX_BYTES // (1024 * 1024)}MB，或分批导入")
+        return upload
+
+
+class CollegeReviewerForm(NewPasswordMixin):
+    college = forms.ModelChoiceField(
+        label="院系", queryset=College.objects.none(), empty_label=None, error_messages={"required": "请选择院系"}
+    )
+    username = forms.RegexField(
+        label="用户名", max_length=32, regex=r"^[A-Za-z0-9_.-]{4,32}$",
+        help_text="4-32位字母、数字或 _ . -，用于登录",
+        error_messages={"required": "请输入用户名", "invalid": "用户名应为4-32位字母、数字或 _ . -"},
+    )
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请输入姓名"})
+
+    field_order = ["college", "username", "name", "password1", "password2"]
+
+    def __init__(self, *args, colleges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["college"].queryset = colleges
+
+
+class CorrectionResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        label="处理结果",
+        choices=[(CorrectionStatus.RESOLVED, "已更正"), (CorrectionStatus.DECLINED, "不予更正")],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(label="处理说明", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,199 @@
+"""Reading and checking a roster file (CSV or XLSX) row by row, before anything is written.
+
+Only checked rows leave this module; `services.roster_import` writes them. Error reasons never quote the ID number.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from signing_platform.validators import normalize_id_number, normalize_mobile
+
+from .models import EducationLevel, Gender
+
+HEADERS = ["姓名", "身份证号", "学号", "性别", "学历层次", "专业", "专业类", "院系", "毕业年份", "手机号"]
+REQUIRED = {"姓名", "身份证号", "性别", "学历层次", "专业", "院系", "毕业年份"}
+MAX_BYTES = 30 * 1024 * 1024
+MAX_ROWS = 200_000
+_LEVELS = {level.label: level.value for level in EducationLevel}
+_GENDERS = {gender.label: gender.value for gender in Gender}
+_YEARS = range(2000, 2101)
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read (type, encoding, headers, size)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    name: str
+    id_number: str
+    student_no: str
+    gender: str
+    education_level: str
+    major: str
+    major_category: str
+    college_name: str
+    graduation_year: int
+    mobile: str
+
+
+@dataclass
+class CheckedRoster:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_table(*, name: str, data: bytes) -> list[list[str]]:
+    """The file's rows as lists of strings; the first is the header row."""
+    if len(data) > MAX_BYTES:
+        raise RosterFileError(f"文件过大，请不超过{MAX_BYTES // (1024 * 1024)}MB，或分批导入")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if name.lower().endswith((".xlsx", ".xls")):
+        raise RosterFileError("无法读取该Excel文件，请使用导入模板另存为.xlsx格式")
+    return _read_csv(data)
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user.
+        raise RosterFileError("无法读取该Excel文件，请使用导入模板另存为.xlsx格式") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError("无法识别文件编码，请保存为UTF-8或GBK编码的CSV文件")
+    try:
+        return [[value.strip() for value in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error:
+        raise RosterFileError("CSV文件格式有误，请使用导入模板") from None
+
+
+def check_rows(table: list[list[str]], *, college_names: set[str]) -> CheckedRoster:
+    """Check every data row; a row with any problem is reported with its line number (the header is line 1)."""
+    if not table or not any(table[0]):
+        raise RosterFileError("文件为空，请使用导入模板填写")
+    header = table[0]
+    missing = [name for name in HEADERS if name in REQUIRED and name not in header]
+    if missing:
+        raise RosterFileError(f"缺少列：{'、'.join(missing)}。请使用导入模板（第一行为列名）")
+    columns = {name: header.index(name) for name in HEADERS if name in header}
+    if len(table) - 1 > MAX_ROWS:
+        raise RosterFileError(f"一次最多导入{MAX_ROWS}行，请分批导入")
+    checked = CheckedRoster()
+    seen: dict[tuple[str, int], int] = {}
+    for line, values in enumerate(table[1:], start=2):
+        if not any(values):
+            continue
+        record = {name: values[index] if index < len(values) else "" for name, index in columns.items()}
+        row, problems = _check_row(line, record, college_names)
+        if row is not None:
+            key = (row.id_number, row.graduation_year)
+            if key in seen:
+                problems.append(f"与第{seen[key]}行的身份证号和毕业年份重复")
+            else:
+                seen[key] = line
+        if problems:
+            checked.errors.append((line, "；".join(problems)))
+        else:
+            checked.rows.append(row)
+    if not checked.rows and not checked.errors:
+        raise RosterFileError("文件中没有数据行")
+    return checked
+
+
+def _check_row(line: int, record: dict[str, str], college_names: set[str]) -> tuple[RosterRow | None, list[str]]:
+    problems = []
+    name = record.get("姓名", "")
+    if not name:
+        problems.append("姓名不能为空")
+    elif len(name) > 50:
+        problems.append("姓名过长")
+    id_number = ""
+    try:
+        id_number = normalize_id_number(record.get("身份证号", ""))
+    except ValidationError as exc:
+        problems.append(exc.messages[0] if record.get("身份证号") else "身份证号不能为空")
+    gender = _GENDERS.get(record.get("性别", ""))
+    if gender is None:
+        problems.append("性别应为“男”或“女”")
+    level = _LEVELS.get(record.get("学历层次", ""))
+    if level is None:
+        problems.append(f"学历层次应为{'、'.join(_LEVELS)}之一")
+    major = record.get("专业", "")
+    if not major:
+        problems.append("专业不能为空")
+    elif len(major) > 100:
+        problems.append("专业名称过长")
+    major_category = record.get("专业类", "")
+    if len(major_category) > 100:
+        problems.append("专业类名称过长")
+    college_name = record.get("院系", "")
+    if not college_name:
+        problems.append("院系不能为空")
+    elif college_name not in college_names:
+        problems.append(f"院系“{college_name[:30]}”不存在，请先由平台管理员添加")
+    year = record.get("毕业年份", "")
+    graduation_year = int(year) if year.isdigit() and int(year) in _YEARS else None
+    if graduation_year is None:
+        problems.append("毕业年份应为4位年份，如2026")
+    student_no = record.get("学号", "")
+    if len(student_no) > 30:
+        problems.append("学号过长")
+    mobile = record.get("手机号", "")
+    if mobile:
+        try:
+            mobile = normalize_mobile(mobile)
+        except ValidationError:
+            problems.append("手机号格式不正确")
+    if problems:
+        return None, problems
+    row = RosterRow(
+        line=line,
+        name=name,
+        id_number=id_number,
+        student_no=student_no,
+        gender=gender,
+        education_level=level,
+        major=major,
+        major_category=major_category,
+        college_name=college_name,
+        graduation_year=graduation_year,
+        mobile=mobile,
+    )
+    return row, []
+
+
+def template_rows() -> list[list[str]]:
+    """The downloadable template: the header row only, so nothing made-up can be imported by mistake."""
+    return [HEADERS]

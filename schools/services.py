@@ -1,0 +1,197 @@
+"""Changes of state for schools: roster import and edits, college reviewers, correction requests."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from signing_platform.accounts import audit
+from signing_platform.accounts.models import Role, User
+from signing_platform.crypto import encrypt_id_number, id_number_hash
+from signing_platform.sms.services import notify
+from signing_platform.validators import mask_id_number
+
+from .models import College, CorrectionRequest, CorrectionStatus, Graduate, Reviewer, School
+from .roster_import import CheckedRoster
+
+# The roster fields an import sets; the ID number (hash) and graduation year identify the entry.
+IMPORTED_FIELDS = ("name", "student_no", "gender", "education_level", "major", "major_category", "college_id", "mobile")
+
+
+def _require_school_reviewer(reviewer: Reviewer) -> None:
+    if not reviewer.is_active or not reviewer.is_school_reviewer:
+        raise ValidationError("只有学校审核员可以进行此操作")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+
+
+def roster_import(*, reviewer: Reviewer, checked: CheckedRoster, skip_bad_rows: bool) -> ImportResult:
+    """Write checked roster rows for the reviewer's school: insert new entries, update changed ones, all or nothing.
+
+    A file with bad rows writes nothing unless skip_bad_rows. Entries are matched by (school, ID number, year), so
+    importing the same file again changes nothing.
+    """
+    _require_school_reviewer(reviewer)
+    if checked.errors and not skip_bad_rows:
+        raise ValidationError("文件中有错误的行，未导入任何数据")
+    with transaction.atomic():
+        # One import per school at a time: a second one waits here instead of racing on the unique key.
+        school = School.objects.select_for_update().get(pk=reviewer.school_id)
+        colleges = dict(College.objects.filter(school=school).values_list("name", "id"))
+        years = {row.graduation_year for row in checked.rows}
+        existing = {
+            (graduate.id_hash, graduate.graduation_year): graduate
+            for graduate in Graduate.objects.filter(school=school, graduation_year__in=years).only(
+                "id", "id_hash", "graduation_year", *IMPORTED_FIELDS
+            )
+        }
+        to_create, to_update, unchanged = [], [], 0
+        for row in checked.rows:
+            values = {
+                "name": row.name,
+                "student_no": row.student_no,
+                "gender": row.gender,
+                "education_level": row.education_level,
+                "major": row.major,
+                "major_category": row.major_category,
+                "college_id": colleges.get(row.college_name),
+                "mobile": row.mobile,
+            }
+            if values["college_id"] is None:
+                raise ValidationError(f"第{row.line}行：院系“{row.college_name}”不存在")
+            id_hash = id_number_hash(row.id_number)
+            graduate = existing.get((id_hash, row.graduation_year))
+            if graduate is None:
+                to_create.append(
+                    Graduate(
+                        school=school,
+                        graduation_year=row.graduation_year,
+                        id_hash=id_hash,
+                        id_encrypted=encrypt_id_number(row.id_number),
+                        id_masked=mask_id_number(row.id_number),
+                        **values,
+                    )
+                )
+            elif any(getattr(graduate, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(graduate, name, value)
+                graduate.updated_at = timezone.now()
+                to_update.append(graduate)
+            else:
+                unchanged += 1
+        Graduate.objects.bulk_create(to_create, batch_size=2000)
+        Graduate.objects.bulk_update(to_update, [*IMPORTED_FIELDS, "updated_at"], batch_size=1000)
+        result = ImportResult(len(to_create), len(to_update), unchanged, len(checked.errors))
+        audit.record(
+            actor=reviewer.user,
+            action="roster.import",
+            target=school,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            skipped=result.skipped,
+        )
+    return result
+
+
+def graduate_update(*, reviewer: Reviewer, graduate: Graduate, data: dict) -> Graduate:
+    """Change a roster entry in the reviewer's scope; `data` holds model fields plus `id_number` (normalised)."""
+    if not reviewer.is_active:
+        raise ValidationError("审核员账号已停用")
+    college = data["college"]
+    if college.school_id != reviewer.school_id or (reviewer.college_id and college.pk != reviewer.college_id):
+        raise ValidationError({"college": "请选择本校（本院系）的院系"})
+    try:
+        with transaction.atomic():
+            locked = Graduate.objects.select_for_update().get(pk=graduate.pk, school_id=reviewer.school_id)
+            changed = []
+            for name, value in data.items():
+                if name == "id_number":
+                    if id_number_hash(value) != locked.id_hash:
+                        locked.set_id_number(value)
+                        changed.append("id_number")
+                elif getattr(locked, name) != value:
+                    setattr(locked, name, value)
+                    changed.append(name)
+            if changed:
+                fields = [name for name in changed if name != "id_number"]
+                if "id_number" in changed:
+                    fields += ["id_hash", "id_encrypted", "id_masked"]
+                locked.save(update_fields=[*fields, "updated_at"])
+                audit.record(actor=reviewer.user, action="graduate.update", target=locked, fields=changed)
+    except IntegrityError:
+        raise ValidationError({"id_number": "本校该毕业年份已有此身份证号的生源信息"}) from None
+    return locked
+
+
+def college_reviewer_create(*, reviewer: Reviewer, college: College, username: str, name: str, password: str) -> Reviewer:
+    """A school reviewer adds a reviewer for one of its school's colleges."""
+    _require_school_reviewer(reviewer)
+    if college.school_id != reviewer.school_id:
+        raise ValidationError({"college": "请选择本校的院系"})
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(role=Role.COLLEGE_REVIEWER, username=username, name=name, password=password)
+            created = Reviewer.objects.create(
+                user=user, role=Role.COLLEGE_REVIEWER, school_id=reviewer.school_id, college=college
+            )
+            audit.record(actor=reviewer.user, action="reviewer.create", target=created, college=college.name)
+    except IntegrityError:
+        raise ValidationError({"username": "该用户名已被使用"}) from None
+    return created
+
+
+def college_reviewer_set_active(*, reviewer: Reviewer, target: Reviewer, active: bool) -> bool:
+    """Enable or disable a college reviewer of the school reviewer's school; False if it already was so."""
+    _require_school_reviewer(reviewer)
+    with transaction.atomic():
+        changed = Reviewer.objects.filter(
+            pk=target.pk, school_id=reviewer.school_id, role=Role.COLLEGE_REVIEWER, is_active=not active
+        ).update(is_active=active)
+        if changed:
+            # A disabled reviewer can no longer sign in at all.
+            User.objects.filter(pk=target.user_id).update(is_active=active)
+            audit.record(actor=reviewer.user, action="reviewer.enable" if active else "reviewer.disable", target=target)
+    return bool(changed)
+
+
+def correction_request_create(*, graduate: Graduate, message: str) -> CorrectionRequest:
+    """A graduate asks their school to correct their roster data; one open request at a time."""
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": "请填写需要更正的内容"})
+    try:
+        with transaction.atomic():
+            correction = CorrectionRequest.objects.create(graduate=graduate, message=message)
+            audit.record(actor=graduate.user, action="correction.request", target=correction)
+    except IntegrityError:
+        raise ValidationError({"message": "您已有一条待处理的更正申请，请等待学校处理"}) from None
+    return correction
+
+
+def correction_resolve(
+    *, reviewer: Reviewer, correction: CorrectionRequest, status: str, reply: str = ""
+) -> bool:
+    """Close a pending correction request as corrected or declined; False if someone already closed it."""
+    if status not in (CorrectionStatus.RESOLVED, CorrectionStatus.DECLINED):
+        raise ValidationError("无效的处理结果")
+    if status == CorrectionStatus.DECLINED and not reply.strip():
+        raise ValidationError({"reply": "不予更正时请填写说明"})
+    with transaction.atomic():
+        closed = CorrectionRequest.objects.filter(
+            pk=correction.pk, graduate__school_id=reviewer.school_id, status=CorrectionStatus.PENDING
+        ).update(status=status, reply=reply.strip(), resolved_at=timezone.now(), resolved_by=reviewer.user)
+        if closed:
+            audit.record(actor=reviewer.user, action=f"correction.{status}", target=correction, reply=reply.strip())
+            mobile = correction.graduate.user.mobile if correction.graduate.user_id else correction.graduate.mobile
+            if mobile:
+                label = CorrectionStatus(status).label
+                notify(mobile=mobile, text=f"【网签平台】您的信息更正申请学校已处理：{label}。请登录平台查看。")
+    return bool(closed)
