@@ -62,7 +62,7 @@ class GraduateForm(forms.ModelForm):
 class RosterImportForm(forms.Form):
     file = forms.FileField(
         label="生源文件", help_text="CSV（UTF-8或GBK编码）或Excel（.xlsx）文件，第一行为列名，请使用导入模板",
-        error_messages={"required": "请选择要导入的文件"},
+        error_messages={"required": "请选择要导入的文件", "empty": "文件为空，请使用导入模板填写"},
     )
     skip_bad_rows = forms.BooleanField(
         label="仅导入无误的行（有误的行跳过，不导入）", required=False,

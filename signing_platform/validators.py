@@ -34,7 +34,7 @@ def mask_mobile(mobile: str) -> str:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 
 
 def id_number_check_char(first17: str) -> str:
@@ -50,7 +50,7 @@ def normalize_id_number(value: str) -> str:
         birth = datetime.date(int(cleaned[6:10]), int(cleaned[10:12]), int(cleaned[12:14]))
     except ValueError:
         raise ValidationError("身份证号中的出生日期无效", code="invalid_id_number") from None
-    if birth.year < 1900 or birth > datetime.date.today():
+    if birth.year < 1800 or birth > datetime.date.today():
         raise ValidationError("身份证号中的出生日期无效", code="invalid_id_number")
     if id_number_check_char(cleaned[:17]) != cleaned[17]:
         raise ValidationError("身份证号校验位不正确，请核对", code="invalid_id_number")

@@ -1,0 +1,145 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from schools.models import Graduate
+from signing_platform.accounts.models import AuditEvent
+from signing_platform.crypto import id_number_hash
+
+from .factories import make_id_number
+
+URL = reverse("schools:roster_import")
+HEADER = "姓名,身份证号,学号,性别,学历层次,专业,专业类,院系,毕业年份,手机号"
+
+
+def good_lines(count=3, start=100):
+    return [
+        f"学生{i},{make_id_number(i)},2022{i:04d},{'男' if i % 2 else '女'},本科,软件工程,计算机类,计算机学院,2026,139{i:08d}"
+        for i in range(start, start + count)
+    ]
+
+
+def csv_file(lines, *, encoding="utf-8", name="roster.csv"):
+    return SimpleUploadedFile(name, "\r\n".join([HEADER, *lines]).encode(encoding), content_type="text/csv")
+
+
+def xlsx_file(lines):
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in [HEADER, *lines]:
+        sheet.append(line.split(","))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("roster.xlsx", buffer.getvalue())
+
+
+def upload(client, cast, file, **extra):
+    client.force_login(cast.school_reviewer.user)
+    return client.post(URL, {"file": file, **extra})
+
+
+@pytest.mark.parametrize(
+    "make_file",
+    [
+        lambda lines: csv_file(lines),
+        lambda lines: csv_file(lines, encoding="utf-8-sig"),
+        lambda lines: csv_file(lines, encoding="gbk"),
+        xlsx_file,
+    ],
+    ids=["utf8", "utf8-bom", "gbk", "xlsx"],
+)
+def test_a_good_file_imports_every_row(client, cast, make_file):
+    response = upload(client, cast, make_file(good_lines()))
+    assert "新增 3 条" in response.content.decode()
+    graduate = Graduate.objects.get(id_hash=id_number_hash(make_id_number(101)))
+    assert graduate.name == "学生101" and graduate.gender == "male" and graduate.college == cast.cs
+    assert graduate.school == cast.school and graduate.mobile == "13900000101"
+    assert AuditEvent.objects.get(action="roster.import").detail["created"] == 3
+
+
+def test_bad_rows_are_reported_with_line_and_reason_and_nothing_is_written(client, cast):
+    lines = good_lines(2)
+    lines.insert(1, f"坏行,{make_id_number(5)[:-1]}0,1,男,本科,软件工程,,计算机学院,2026,")  # wrong check char
+    lines.append(f"学生9,{make_id_number(9)},9,未知,学士,软件工程,,不存在学院,26,12345")
+    lines.append(f"学生100,{make_id_number(100)},1,女,本科,软件工程,,计算机学院,2026,")  # duplicate of line 2
+    lines.append("学生10,19491231002X,1,男,本科,软件工程,,计算机学院,2026,")
+    response = upload(client, cast, csv_file(lines))
+    html = response.content.decode()
+    assert "文件中有 4 行有误，未导入任何数据" in html
+    assert "<td>第3行</td><td>身份证号校验位不正确，请核对</td>" in html
+    assert (
+        "<td>第5行</td><td>性别应为“男”或“女”；学历层次应为专科、本科、硕士研究生、博士研究生之一；"
+        "院系“不存在学院”不存在，请先由平台管理员添加；毕业年份应为4位年份，如2026；手机号格式不正确</td>" in html
+    )
+    assert "<td>第6行</td><td>与第2行的身份证号和毕业年份重复</td>" in html
+    assert "<td>第7行</td><td>身份证号应为18位，最后一位可以是数字或X</td>" in html
+    assert make_id_number(5)[:-1] not in html
+    assert Graduate.objects.count() == 3  # the cast's three
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_reviewer_may_import_only_the_good_rows(client, cast):
+    lines = [*good_lines(2), "坏行,123,1,男,本科,软件工程,,计算机学院,2026,"]
+    html = upload(client, cast, csv_file(lines), skip_bad_rows="on").content.decode()
+    assert "新增 2 条" in html and "跳过有误的行 1 行" in html and "<td>第4行</td>" in html
+    assert Graduate.objects.filter(school=cast.school).count() == 4
+
+
+def test_reimporting_the_same_file_changes_nothing_and_a_change_updates_in_place(client, cast):
+    upload(client, cast, csv_file(good_lines()))
+    before = {g.pk: (g.id_encrypted, g.updated_at) for g in Graduate.objects.all()}
+    html = upload(client, cast, csv_file(good_lines())).content.decode()
+    assert "新增 0 条，更新 0 条，未变化 3 条" in html
+    assert {g.pk: (g.id_encrypted, g.updated_at) for g in Graduate.objects.all()} == before
+    changed = [line.replace("软件工程", "网络工程") if "学生101" in line else line for line in good_lines()]
+    changed = [line.replace("计算机学院", "数学学院") if "学生102" in line else line for line in changed]
+    assert "新增 0 条，更新 2 条，未变化 1 条" in upload(client, cast, csv_file(changed)).content.decode()
+    assert Graduate.objects.get(name="学生101").major == "网络工程"
+    assert Graduate.objects.get(name="学生102").college == cast.math
+    assert Graduate.objects.count() == 6
+
+
+def test_the_same_person_in_another_year_is_another_entry(client, cast):
+    upload(client, cast, csv_file(good_lines(1)))
+    upload(client, cast, csv_file([line.replace(",2026,", ",2027,") for line in good_lines(1)]))
+    assert Graduate.objects.filter(name="学生100").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("姓名,学号\r\n张三,1".encode(), "缺少列：身份证号、性别、学历层次、专业、院系、毕业年份"),
+        (HEADER.encode(), "文件中没有数据行"),
+        (b"", "文件为空"),
+        (b"\xff\xfe\x00\xd8garbage\x81", "无法识别文件编码"),
+    ],
+)
+def test_an_unreadable_file_is_refused_next_to_the_field(client, cast, content, message):
+    response = upload(client, cast, SimpleUploadedFile("roster.csv", content))
+    assert response.status_code == 200 and message in response.content.decode()
+
+
+def test_a_broken_xlsx_is_refused(client, cast):
+    response = upload(client, cast, SimpleUploadedFile("roster.xlsx", b"PK\x03\x04broken"))
+    assert "无法读取该Excel文件" in response.content.decode()
+
+
+def test_import_is_for_school_reviewers_only(client, cast):
+    client.force_login(cast.college_reviewer.user)
+    assert client.get(URL).status_code == 404
+    assert client.post(URL, {"file": csv_file(good_lines())}).status_code == 404
+    assert Graduate.objects.count() == 3
+    assert client.get(reverse("schools:roster_template")).status_code == 404
+
+
+def test_template_has_the_chinese_headers(client, cast):
+    client.force_login(cast.school_reviewer.user)
+    response = client.get(reverse("schools:roster_template"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == HEADER.split(",")
+    csv_response = client.get(reverse("schools:roster_template"), {"format": "csv"})
+    assert csv_response.content.decode("utf-8-sig").strip() == HEADER
+    assert client.post(reverse("schools:roster_template")).status_code == 405
