@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from signing_platform.accounts import audit
@@ -86,7 +86,7 @@ def roster_import(*, reviewer: Reviewer, checked: CheckedRoster, skip_bad_rows: 
                 to_update.append(graduate)
             else:
                 unchanged += 1
-        Graduate.objects.bulk_create(to_create, batch_size=2000)
+        _insert_graduates(to_create)
         Graduate.objects.bulk_update(to_update, [*IMPORTED_FIELDS, "updated_at"], batch_size=1000)
         result = ImportResult(len(to_create), len(to_update), unchanged, len(checked.errors))
         audit.record(
@@ -99,6 +99,22 @@ def roster_import(*, reviewer: Reviewer, checked: CheckedRoster, skip_bad_rows: 
             skipped=result.skipped,
         )
     return result
+
+
+def _insert_graduates(graduates: list[Graduate]) -> None:
+    """bulk_create; on PostgreSQL a COPY, several times faster for a roster of 100,000 (bench/roster_import.py)."""
+    if connection.vendor != "postgresql":
+        Graduate.objects.bulk_create(graduates, batch_size=2000)
+        return
+    now = timezone.now()
+    fields = [field for field in Graduate._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {connection.ops.quote_name(Graduate._meta.db_table)} ({columns}) FROM STDIN"
+    ) as copy:
+        for graduate in graduates:
+            graduate.created_at = graduate.updated_at = now
+            copy.write_row([getattr(graduate, field.attname) for field in fields])
 
 
 def graduate_update(*, reviewer: Reviewer, graduate: Graduate, data: dict) -> Graduate:

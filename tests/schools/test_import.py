@@ -143,3 +143,20 @@ def test_template_has_the_chinese_headers(client, cast):
     csv_response = client.get(reverse("schools:roster_template"), {"format": "csv"})
     assert csv_response.content.decode("utf-8-sig").strip() == HEADER
     assert client.post(reverse("schools:roster_template")).status_code == 405
+
+
+def test_xlsx_with_numbers_empty_cells_and_inline_strings(client, cast):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("生源")
+    sheet.append(HEADER.split(","))
+    sheet.append(["学生1", make_id_number(1), 2022001, "女", "硕士研究生", "软件工程", None, "数学学院", 2026, 13900000001])
+    sheet.append([None] * 10)
+    sheet.append(["学生2", make_id_number(2), None, "男", "博士研究生", "软件工程", None, "计算机学院", 2027.0, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    html = upload(client, cast, SimpleUploadedFile("roster.xlsx", buffer.getvalue())).content.decode()
+    assert "新增 2 条" in html
+    first = Graduate.objects.get(name="学生1")
+    assert (first.student_no, first.mobile, first.college, first.education_level) == ("2022001", "13900000001", cast.math, "master")
+    second = Graduate.objects.get(name="学生2")
+    assert (second.graduation_year, second.student_no, second.major_category) == (2027, "", "")
