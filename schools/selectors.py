@@ -38,15 +38,19 @@ def graduates_for_reviewer(reviewer: Reviewer) -> QuerySet[Graduate]:
     return graduates
 
 
+def _get_or_404(queryset: QuerySet, pk, *, for_update: bool):
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def graduate_for_reviewer(*, reviewer: Reviewer, graduate_id: int, for_update: bool = False) -> Graduate:
     """Fetch and authorise: a graduate in the reviewer's scope, else Http404."""
     graduates = graduates_for_reviewer(reviewer).select_related("school", "college")
-    if for_update:
-        graduates = graduates.select_for_update(of=("self",))
-    try:
-        return graduates.get(pk=graduate_id)
-    except (Graduate.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(graduates, graduate_id, for_update=for_update)
 
 
 def graduate_exact_match(*, name: str, id_number: str, school: School, for_update: bool = False) -> Graduate | None:
@@ -116,13 +120,7 @@ def college_reviewers_for(reviewer: Reviewer) -> QuerySet[Reviewer]:
 
 def college_reviewer_for(*, reviewer: Reviewer, reviewer_id: int, for_update: bool = False) -> Reviewer:
     """Fetch and authorise: a college reviewer of the school reviewer's school, else Http404."""
-    reviewers = college_reviewers_for(reviewer)
-    if for_update:
-        reviewers = reviewers.select_for_update(of=("self",))
-    try:
-        return reviewers.get(pk=reviewer_id)
-    except (Reviewer.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(college_reviewers_for(reviewer), reviewer_id, for_update=for_update)
 
 
 def corrections_for_reviewer(*, reviewer: Reviewer, status: str = CorrectionStatus.PENDING) -> QuerySet[CorrectionRequest]:
@@ -136,15 +134,8 @@ def corrections_for_reviewer(*, reviewer: Reviewer, status: str = CorrectionStat
 
 def correction_for_reviewer(*, reviewer: Reviewer, correction_id: int, for_update: bool = False) -> CorrectionRequest:
     """Fetch and authorise: a correction request of a graduate in the reviewer's scope, else Http404."""
-    corrections = CorrectionRequest.objects.filter(graduate__in=graduates_for_reviewer(reviewer)).select_related(
-        "graduate"
-    )
-    if for_update:
-        corrections = corrections.select_for_update(of=("self",))
-    try:
-        return corrections.get(pk=correction_id)
-    except (CorrectionRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    corrections = CorrectionRequest.objects.filter(graduate__in=graduates_for_reviewer(reviewer))
+    return _get_or_404(corrections.select_related("graduate", "graduate__user"), correction_id, for_update=for_update)
 
 
 def schools_for_activation() -> QuerySet[School]:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signing_platform.access import role_required
@@ -15,20 +16,18 @@ from signing_platform.accounts.models import Role
 from signing_platform.crypto import id_number_hash
 
 from . import roster_import, selectors, services
-from .forms import CollegeReviewerForm, CorrectionResolveForm, GraduateForm, RosterFilterForm, RosterImportForm
+from .forms import (
+    CollegeReviewerForm,
+    CorrectionResolveForm,
+    GraduateForm,
+    RosterFilterForm,
+    RosterImportForm,
+    apply_service_errors,
+)
 from .models import CorrectionStatus, EducationLevel
 
 reviewer_only = role_required(Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER)
 ROSTER_PAGE_SIZE = 20
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @reviewer_only
@@ -67,6 +66,7 @@ def _query_from_form(form) -> dict:
     }
 
 
+@sensitive_post_parameters("id_number")
 @reviewer_only
 @require_http_methods(["GET", "POST"])
 def roster(request):
@@ -107,6 +107,7 @@ def roster(request):
     return render(request, "schools/roster.html", context)
 
 
+@sensitive_post_parameters("id_number")
 @reviewer_only
 @require_http_methods(["GET", "POST"])
 def graduate_edit(request, graduate_id: int):
@@ -118,7 +119,7 @@ def graduate_edit(request, graduate_id: int):
         try:
             services.graduate_update(reviewer=reviewer, graduate=graduate, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已保存{graduate.name}的生源信息")
             return redirect("schools:roster")
@@ -146,7 +147,7 @@ def roster_import_view(request):
             except roster_import.RosterFileError as exc:
                 form.add_error("file", exc.message)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
     else:
         form = RosterImportForm()
     context = {"form": form, "checked": checked, "result": result, "headers": roster_import.HEADERS}
@@ -203,7 +204,7 @@ def reviewers(request):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已添加院系审核员 {created.user.username}")
             return redirect("schools:reviewers")

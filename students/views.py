@@ -5,10 +5,12 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schools import selectors as school_selectors
 from schools import services as school_services
+from schools.forms import apply_service_errors
 from schools.models import CorrectionStatus
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
@@ -17,12 +19,6 @@ from signing_platform.sms.views import code_control_context, send_code
 
 from . import services
 from .forms import ActivationForm, ChangeMobileForm, CorrectionRequestForm
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def student_page(*, confirmed: bool = True):
@@ -62,6 +58,7 @@ def destination(request, graduate):
     return render(request, "students/destination.html", {"graduate": graduate})
 
 
+@sensitive_post_parameters("id_number", "code", "password1", "password2")
 @require_http_methods(["GET", "POST"])
 def activate(request):
     """毕业生激活账号: an exact roster match (name, ID number, school), a code to the mobile, then a password."""
@@ -80,7 +77,7 @@ def activate(request):
                     code=data["code"], password=data["password1"],
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 login(request, user)
                 messages.success(request, "账号激活成功，请核对您的生源信息")
@@ -116,7 +113,7 @@ def correction(request, graduate):
         try:
             school_services.correction_request_create(graduate=graduate, message=form.cleaned_data["message"])
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "更正申请已提交，学校处理后将短信通知您")
             return redirect("students:profile" if graduate.confirmed_at else "students:confirm")
@@ -146,7 +143,7 @@ def change_mobile(request, graduate):
             try:
                 services.mobile_change(user=request.user, mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "手机号已更换，请使用新手机号登录")
                 return redirect("students:profile")

@@ -1,13 +1,12 @@
 """A school reviewer imports a roster from Excel in the browser; a graduate activates and confirms their data."""
 
-import re
-
 import pytest
 from django.db import connection
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from schools.models import Graduate
+from tests.e2e.test_employer_registration import read_code_from_outbox
 from tests.factories import PASSWORD
 from tests.schools.factories import CollegeFactory, SchoolFactory, SchoolReviewerFactory, make_id_number
 
@@ -17,14 +16,6 @@ HEADER = ["姓名", "身份证号", "学号", "性别", "学历层次", "专业"
 ID_NUMBER = make_id_number(42)
 MOBILE = "13700139000"
 NEW_PASSWORD = "Biye#2026ok"
-
-
-def read_code_from_outbox(page) -> str:
-    outbox = page.context.new_page()
-    outbox.goto("/dev/outbox/")
-    body = outbox.get_by_role("cell", name=re.compile("验证码为")).first.inner_text()
-    outbox.close()
-    return re.search(r"\d{6}", body).group()
 
 
 def sign_in(page, login, password=PASSWORD):

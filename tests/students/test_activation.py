@@ -112,3 +112,13 @@ def test_the_id_number_is_not_in_the_database_in_clear(submit, graduate):
         for table in ("schools_graduate", "accounts_user", "accounts_auditevent", "sms_smscode"):
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             assert not any(id_number in str(value) for row in cursor.fetchall() for value in row), table
+
+
+def test_the_id_number_is_not_logged(submit, caplog, settings):
+    settings.DEBUG = True  # SQL statements are logged with their parameters
+    caplog.set_level("DEBUG")
+    caplog.set_level("DEBUG", logger="django.db.backends")
+    submit()
+    submit(name="别人")
+    assert any(record.name == "django.db.backends" for record in caplog.records)
+    assert make_id_number(321) not in caplog.text
