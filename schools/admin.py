@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from signing_platform.crypto import id_number_hash
 from signing_platform.forms import IdNumberField
 
 from .models import College, CorrectionRequest, Graduate, Reviewer, School
@@ -70,6 +71,12 @@ class GraduateAdminForm(forms.ModelForm):
         college, school = cleaned.get("college"), cleaned.get("school")
         if college and school and college.school_id != school.pk:
             self.add_error("college", "院系须属于所选学校")
+        id_number, year = cleaned.get("id_number"), cleaned.get("graduation_year")
+        if school and id_number and year:
+            # The unique constraint covers id_hash, which is not a form field, so the model check skips it.
+            same = Graduate.objects.filter(school=school, graduation_year=year, id_hash=id_number_hash(id_number))
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error("id_number", "该学校该毕业年份已有此身份证号的生源信息")
         return cleaned
 
     def _post_clean(self):

@@ -14,6 +14,7 @@ from signing_platform.validators import mask_id_number
 
 from .models import College, CorrectionRequest, CorrectionStatus, Graduate, Reviewer, School
 from .roster_import import CheckedRoster
+from .selectors import graduate_for_reviewer
 
 # The roster fields an import sets; the ID number (hash) and graduation year identify the entry.
 IMPORTED_FIELDS = ("name", "student_no", "gender", "education_level", "major", "major_category", "college_id", "mobile")
@@ -126,7 +127,7 @@ def graduate_update(*, reviewer: Reviewer, graduate: Graduate, data: dict) -> Gr
         raise ValidationError({"college": "请选择本校（本院系）的院系"})
     try:
         with transaction.atomic():
-            locked = Graduate.objects.select_for_update().get(pk=graduate.pk, school_id=reviewer.school_id)
+            locked = graduate_for_reviewer(reviewer=reviewer, graduate_id=graduate.pk, for_update=True)
             changed = []
             for name, value in data.items():
                 if name == "id_number":
