@@ -155,3 +155,11 @@ def test_reviewer_menu(client, cast):
     assert "审核员管理" not in html
 
 
+
+
+def test_htmx_page_links_get_only_the_fragment(client, cast):
+    for _ in range(25):
+        GraduateFactory(college=cast.cs)
+    response = signed_in(client, cast.school_reviewer).get(ROSTER, {"page": 2}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="roster-list"') and "第 2 / 2 页" in html and "<html" not in html
