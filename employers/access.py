@@ -1,0 +1,35 @@
+"""The gate of employer pages: who the unit is, and whether it may use online signing yet."""
+
+from functools import wraps
+
+from django.shortcuts import render
+
+from signing_platform.access import role_required
+from signing_platform.accounts.models import Role
+
+from .selectors import unit_for_user
+
+
+def employer_required(view):
+    """An employer user; the view gets their unit (or None) as request.unit."""
+
+    @role_required(Role.EMPLOYER)
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.unit = unit_for_user(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def authenticated_unit_required(view):
+    """An employer whose unit is 已认证; anyone else of that role sees why not and where to authenticate."""
+
+    @employer_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.unit is None or not request.unit.is_authenticated:
+            return render(request, "employers/gate.html", {"unit": request.unit})
+        return view(request, *args, **kwargs)
+
+    return wrapped
