@@ -4,7 +4,6 @@ from . import views
 
 app_name = "schools"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("roster/", views.roster, name="roster"),
     path("roster/<int:graduate_id>/edit/", views.graduate_edit, name="graduate_edit"),
     path("roster/import/", views.roster_import_view, name="roster_import"),

@@ -30,11 +30,6 @@ reviewer_only = role_required(Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER)
 ROSTER_PAGE_SIZE = 20
 
 
-@reviewer_only
-def home(request):
-    return render(request, "schools/home.html")
-
-
 def _filters_from_query(query) -> selectors.RosterFilters:
     """The list's canonical GET parameters; the ID number appears only as its keyed hash (idh)."""
 

@@ -4,16 +4,22 @@ from signing_platform.accounts.models import Role
 
 # The menu of each role: (label, url name). Labels are the seed's.
 MENUS = {
-    Role.EMPLOYER: [("工作台", "employers:home")],
+    Role.EMPLOYER: [("工作台", "employers:home"), ("签约解约", "contracts:employer_list")],
     Role.STUDENT: [
-        ("我的邀请", "students:invitations"),
+        ("我的邀请", "contracts:student_invitations"),
         ("我的签约", "students:home"),
         ("毕业去向", "students:destination"),
         ("个人信息", "students:profile"),
     ],
-    Role.COLLEGE_REVIEWER: [("待审核", "schools:home"), ("生源信息", "schools:roster"), ("信息更正申请", "schools:corrections")],
+    Role.COLLEGE_REVIEWER: [
+        ("待审核", "contracts:review_queue"),
+        ("已审核", "contracts:review_history"),
+        ("生源信息", "schools:roster"),
+        ("信息更正申请", "schools:corrections"),
+    ],
     Role.SCHOOL_REVIEWER: [
-        ("待审核", "schools:home"),
+        ("待审核", "contracts:review_queue"),
+        ("已审核", "contracts:review_history"),
         ("生源信息", "schools:roster"),
         ("信息更正申请", "schools:corrections"),
         ("审核员管理", "schools:reviewers"),

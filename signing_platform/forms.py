@@ -16,7 +16,8 @@ class MobileField(forms.CharField):
         self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel", "placeholder": "请输入11位手机号"})
 
     def clean(self, value):
-        return normalize_mobile(super().clean(value))
+        value = super().clean(value)
+        return normalize_mobile(value) if value else value
 
 
 class SmsCodeField(forms.CharField):
@@ -38,7 +39,8 @@ class IdNumberField(forms.CharField):
         self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
     def clean(self, value):
-        return normalize_id_number(super().clean(value))
+        value = super().clean(value)
+        return normalize_id_number(value) if value else value
 
 
 class CreditCodeField(forms.CharField):
@@ -50,7 +52,8 @@ class CreditCodeField(forms.CharField):
         self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
     def clean(self, value):
-        return normalize_credit_code(super().clean(value))
+        value = super().clean(value)
+        return normalize_credit_code(value) if value else value
 
 
 class FormRenderer(TemplatesSetting):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("employer/", include("employers.urls")),
     path("student/", include("students.urls")),
     path("school/", include("schools.urls")),
+    path("", include("contracts.urls")),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contracts import selectors as contract_selectors
 from schools import selectors as school_selectors
 from schools import services as school_services
 from schools.forms import apply_service_errors
@@ -43,13 +44,10 @@ def student_page(*, confirmed: bool = True):
 @student_page()
 @require_GET
 def home(request, graduate):
-    return render(request, "students/home.html", {"graduate": graduate})
-
-
-@student_page()
-@require_GET
-def invitations(request, graduate):
-    return render(request, "students/invitations.html", {"graduate": graduate})
+    """我的签约: the contract under review or in force, with its progress."""
+    contract = contract_selectors.current_contract_for_student(graduate=graduate)
+    steps = contract_selectors.progress_steps(contract) if contract else []
+    return render(request, "students/home.html", {"graduate": graduate, "contract": contract, "steps": steps})
 
 
 @student_page()

@@ -19,8 +19,8 @@ from .models import Role
 ROLE_HOME = {
     Role.EMPLOYER: "employers:home",
     Role.STUDENT: "students:home",
-    Role.COLLEGE_REVIEWER: "schools:home",
-    Role.SCHOOL_REVIEWER: "schools:home",
+    Role.COLLEGE_REVIEWER: "contracts:review_queue",
+    Role.SCHOOL_REVIEWER: "contracts:review_queue",
     Role.ADMIN: "admin:index",
 }
 

@@ -2,9 +2,16 @@
 (function () {
   "use strict";
 
+  // Elements matching `selector` in `root`, including `root` itself (htmx:load hands us the new element).
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) found.unshift(root);
+    return found;
+  }
+
   // 免费获取: a disabled button with data-countdown counts down and comes back as 免费获取.
   function startCountdowns(root) {
-    root.querySelectorAll("button[data-countdown]").forEach(function (button) {
+    within(root, "button[data-countdown]").forEach(function (button) {
       if (button.dataset.counting) return;
       button.dataset.counting = "1";
       var left = parseInt(button.dataset.countdown, 10);
@@ -25,7 +32,7 @@
 
   // A deadline shown with data-deadline (ISO time) keeps a live "剩余 x 天 x 小时" text.
   function startDeadlines(root) {
-    root.querySelectorAll("[data-deadline]").forEach(function (el) {
+    within(root, "[data-deadline]").forEach(function (el) {
       var end = Date.parse(el.dataset.deadline);
       if (isNaN(end)) return;
       function render() {
@@ -42,7 +49,7 @@
 
   // Modals: a fragment swapped into #modal-root that contains a <dialog> is shown as a modal.
   function openDialogs(root) {
-    root.querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
+    within(root, "dialog[data-modal]").forEach(function (dialog) {
       if (!dialog.open && dialog.showModal) dialog.showModal();
       dialog.addEventListener("close", function () { dialog.remove(); }, { once: true });
     });

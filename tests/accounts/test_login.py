@@ -22,7 +22,7 @@ def test_employer_signs_in_with_any_written_form_of_the_mobile(client, written):
 
 @pytest.mark.parametrize(
     ("factory", "landing"),
-    [(StudentUserFactory, "students:home"), (ReviewerUserFactory, "schools:home")],
+    [(StudentUserFactory, "students:home"), (ReviewerUserFactory, "contracts:review_queue")],
 )
 def test_each_role_lands_on_its_own_page(client, factory, landing):
     user = factory()

@@ -24,9 +24,11 @@ def graduate(client):
     return graduate
 
 
-@pytest.mark.parametrize("name", ["home", "invitations", "destination", "profile", "change_mobile"])
+@pytest.mark.parametrize(
+    "name", ["students:home", "contracts:student_invitations", "students:destination", "students:profile", "students:change_mobile"]
+)
 def test_every_page_waits_for_the_confirmation(client, new_graduate, name):
-    response = client.get(reverse(f"students:{name}"))
+    response = client.get(reverse(name))
     assert response.status_code == 302 and response["Location"] == reverse("students:confirm")
 
 
@@ -55,7 +57,8 @@ def test_menu_and_empty_states(client, graduate):
     html = client.get(reverse("students:home")).content.decode()
     for label in ("我的邀请", "我的签约", "毕业去向", "个人信息"):
         assert label in html
-    assert "暂无签约邀请" in client.get(reverse("students:invitations")).content.decode()
+    assert "暂无签约记录" in html
+    assert "暂无待处理的邀请函" in client.get(reverse("contracts:student_invitations")).content.decode()
     assert "毕业去向登记尚未开放" in client.get(reverse("students:destination")).content.decode()
 
 

@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ContractStatus(models.TextChoices):
+    """SPEC §3. The label is what 最新状态 shows."""
+
+    INVITED = "invited", "等待学生应约"
+    ACCEPTED = "accepted", "学生已应约提交申请"
+    COLLEGE_APPROVED = "college_approved", "学院审核通过"
+    SIGNED = "signed", "签约完成"
+    REFUSED = "refused", "学生拒绝签约"
+    EXPIRED = "expired", "学生逾期未回应"
+    REJECTED = "rejected", "学校(学院)审核不通过"
+    WITHDRAWN = "withdrawn", "单位已撤回"
+    VOIDED = "voided", "已失效"
+    TERMINATING = "terminating", "解约中"
+    TERMINATED = "terminated", "已解约"
+
+
+# A student holds at most one contract in these states (partial unique index below).
+ACTIVE_STATES = (
+    ContractStatus.ACCEPTED,
+    ContractStatus.COLLEGE_APPROVED,
+    ContractStatus.SIGNED,
+    ContractStatus.TERMINATING,
+)
+UNDER_REVIEW_STATES = (ContractStatus.ACCEPTED, ContractStatus.COLLEGE_APPROVED)
+# 再次发起签约 is offered from these (签约失败 and 失效).
+REINVITABLE_STATES = (
+    ContractStatus.REFUSED,
+    ContractStatus.EXPIRED,
+    ContractStatus.REJECTED,
+    ContractStatus.WITHDRAWN,
+    ContractStatus.VOIDED,
+)
+
+
+class JobCategory(models.Model):
+    """拟录用职位类别 (SPEC §8): a code list seeded by migration and editable in admin."""
+
+    name = models.CharField("名称", max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "拟录用职位类别"
+        verbose_name_plural = "拟录用职位类别"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contract(models.Model):
+    """One signing invitation and, if it gets that far, the employment agreement it becomes."""
+
+    unit = models.ForeignKey("employers.Unit", verbose_name="邀请方", on_delete=models.PROTECT, related_name="contracts")
+    graduate = models.ForeignKey(
+        "schools.Graduate", verbose_name="受邀方", on_delete=models.PROTECT, related_name="contracts"
+    )
+    # Copied from the graduate so that reviewer queues and filters need no join (the roster entry never moves).
+    school = models.ForeignKey("schools.School", verbose_name="毕业院校", on_delete=models.PROTECT, related_name="+")
+    college = models.ForeignKey("schools.College", verbose_name="院系", on_delete=models.PROTECT, related_name="+")
+    graduation_year = models.PositiveSmallIntegerField("毕业年份")
+
+    status = models.CharField("最新状态", max_length=20, choices=ContractStatus.choices, default=ContractStatus.INVITED)
+
+    # 岗位信息
+    job_category = models.ForeignKey(JobCategory, verbose_name="拟录用职位类别", on_delete=models.PROTECT)
+    post_name = models.CharField("拟录用岗位名称", max_length=50)
+    valid_days = models.PositiveSmallIntegerField("应约有效期（天）")
+    deadline = models.DateTimeField("应约截止时间")
+    contact = models.ForeignKey("employers.Contact", verbose_name="签约联系人", on_delete=models.PROTECT, related_name="+")
+    contact_name = models.CharField("签约联系人姓名", max_length=50)
+    contact_mobile = models.CharField("签约联系人手机号", max_length=11)
+    work_location = models.CharField("工作地点", max_length=100, blank=True)
+    salary = models.CharField("薪酬", max_length=50, blank=True)
+    remarks = models.CharField("备注", max_length=500, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    previous = models.ForeignKey(
+        "self", verbose_name="原邀请", null=True, blank=True, on_delete=models.PROTECT, related_name="reinvitations"
+    )
+    created_at = models.DateTimeField("发起时间", default=timezone.now)
+    accepted_at = models.DateTimeField("应约时间", null=True, blank=True)
+    college_approved_at = models.DateTimeField("学院审核时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签约完成时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    last_event_at = models.DateTimeField("最新操作时间", default=timezone.now)
+    reminder_sent_at = models.DateTimeField("到期提醒时间", null=True, blank=True)
+
+    # Decided when the student accepts: whether the college reviews before the school (the school's setting then).
+    two_level_review = models.BooleanField("二级审核", default=True)
+    student_note = models.CharField("学生说明", max_length=200, blank=True)
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
+
+    # Filled when SIGNED.
+    agreement_no = models.CharField("协议书编号", max_length=32, unique=True, null=True, blank=True)
+    verification_code = models.CharField("验证码", max_length=12, blank=True)
+    archive_has_authority = models.BooleanField("是否具有人事档案管理权限", null=True, blank=True)
+    archive_receiver_name = models.CharField("档案接收单位名称", max_length=100, blank=True)
+    archive_address = models.CharField("档案接收地址", max_length=200, blank=True)
+    archive_postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    archive_contact_name = models.CharField("档案联系人", max_length=50, blank=True)
+    archive_contact_phone = models.CharField("档案联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "签约记录"
+        verbose_name_plural = "签约记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["graduate"],
+                condition=Q(status__in=[s.value for s in ACTIVE_STATES]),
+                name="contract_one_active_per_graduate",
+                violation_error_message="该学生已有正在审核或已生效的签约",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "graduate"],
+                condition=Q(status=ContractStatus.INVITED),
+                name="contract_one_invitation_per_unit_graduate",
+                violation_error_message="已向该学生发出邀请函，请勿重复发送",
+            ),
+            models.CheckConstraint(name="contract_valid_days_1_30", condition=Q(valid_days__gte=1, valid_days__lte=30)),
+            models.CheckConstraint(name="contract_status_valid", condition=Q(status__in=ContractStatus.values)),
+            models.CheckConstraint(
+                name="contract_signed_has_agreement_no",
+                condition=~Q(status__in=[ContractStatus.SIGNED, ContractStatus.TERMINATING, ContractStatus.TERMINATED])
+                | Q(agreement_no__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "-last_event_at"], name="contract_unit_status"),
+            models.Index(fields=["school", "status", "-last_event_at"], name="contract_school_status"),
+            models.Index(fields=["college", "status", "-last_event_at"], name="contract_college_status"),
+            models.Index(fields=["status", "deadline"], name="contract_status_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} → {self.graduate} ({self.get_status_display()})"
+
+    def is_overdue(self, now=None) -> bool:
+        return self.status == ContractStatus.INVITED and self.deadline <= (now or timezone.now())
+
+    @property
+    def shown_status(self) -> str:
+        """最新状态 as users read it: an invitation past its deadline is expired even before the job marks it."""
+        if self.is_overdue():
+            return ContractStatus.EXPIRED.label
+        if self.status == ContractStatus.ACCEPTED:
+            return "学生已应约提交申请（待学院审核）" if self.two_level_review else "学生已应约提交申请（待学校审核）"
+        if self.status == ContractStatus.COLLEGE_APPROVED:
+            return "学院审核通过（待学校审核）"
+        if self.status == ContractStatus.REJECTED and self.review_note:
+            return f"{ContractStatus.REJECTED.label}：{self.review_note}"
+        return self.get_status_display()
+
+
+class ContractEvent(models.Model):
+    """Append-only history of a contract: every change of state, who made it, when, and why."""
+
+    class Action(models.TextChoices):
+        INVITE = "invite", "单位已发起邀请"
+        WITHDRAW = "withdraw", "单位撤回邀请"
+        ACCEPT = "accept", "学生应约"
+        REFUSE = "refuse", "学生拒绝签约"
+        EXPIRE = "expire", "逾期未回应，邀请失效"
+        COLLEGE_APPROVE = "college_approve", "学院审核通过"
+        SCHOOL_APPROVE = "school_approve", "学校审核通过，签约完成"
+        REJECT = "reject", "审核不通过"
+        VOID = "void", "邀请失效"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=30, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=ContractStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=ContractStatus.choices)
+    note = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "签约事件"
+        verbose_name_plural = "签约事件"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["contract", "created_at"], name="contractevent_contract")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor.display_name if self.actor_id else "系统"
+
+
+class AgreementSequence(models.Model):
+    """The last serial used for agreement numbers of one (year, school, education level); locked to take the next."""
+
+    graduation_year = models.PositiveSmallIntegerField()
+    school_code = models.CharField(max_length=5)
+    level_code = models.CharField(max_length=2)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["graduation_year", "school_code", "level_code"], name="agreement_sequence_key")
+        ]
+
+
+class Favorite(models.Model):
+    """学生收藏夹: a roster entry an employer unit found by exact match and may invite. Never edited once added."""
+
+    unit = models.ForeignKey("employers.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="favorites")
+    graduate = models.ForeignKey("schools.Graduate", verbose_name="学生", on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="添加人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("加入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "学生收藏夹"
+        verbose_name_plural = "学生收藏夹"
+        constraints = [models.UniqueConstraint(fields=["unit", "graduate"], name="favorite_unique_per_unit")]
+        indexes = [models.Index(fields=["unit", "-created_at"], name="favorite_unit_recent")]
+
+    def __str__(self):
+        return f"{self.unit} ♥ {self.graduate}"
