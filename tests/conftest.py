@@ -2,9 +2,12 @@
 
 import os
 import re
-import shutil
+import subprocess
+import sys
+import time
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from signing_platform.celery import app as celery_app
@@ -120,7 +123,45 @@ def redis_url():
     return url
 
 
-@pytest.fixture(scope="session")
-def celery_binary():
-    path = shutil.which("celery") or os.path.join(os.path.dirname(os.sys.executable), "celery")
-    return path
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("a worker process can share only a PostgreSQL test database")
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(redis_url, transactional_db):
+    """A real `celery worker` process on the test database, consuming from Redis; stopped after the test."""
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": redis_url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "signing_platform", "worker", "--pool", "solo", "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def wait_for():
+    """Poll `condition` until it holds (or fail after `seconds`), checking the worker is still alive."""
+
+    def wait(condition, *, worker, seconds=60):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            assert worker.poll() is None, "the worker process died"
+            time.sleep(0.3)
+        raise AssertionError("the worker did not do it in time")
+
+    return wait

@@ -1,14 +1,7 @@
 """Delivery through a real broker: a worker process consuming from Redis, and the broker being down."""
 
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from signing_platform.accounts.models import User
@@ -18,45 +11,15 @@ from tests.celery_helpers import celery_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BASE_DIR = Path(django_settings.BASE_DIR)
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("a worker process can share only a PostgreSQL test database")
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker(redis_url):
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": redis_url}
-    log = open(BASE_DIR / "var" / "test-worker.log", "w") if (BASE_DIR / "var").is_dir() else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "signing_platform", "worker", "--pool", "solo", "--loglevel", "INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.mark.celery_worker
-def test_a_real_worker_delivers_an_enqueued_sms(worker, redis_url):
+def test_a_real_worker_delivers_an_enqueued_sms(worker, redis_url, wait_for):
     with celery_broker(redis_url):
         with transaction.atomic():
             message = notify(mobile="13800138000", text="您有一份新的签约邀请函")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not OutboxMessage.objects.exists():
-            assert worker.poll() is None, "the worker process died"
-            time.sleep(0.3)
+        wait_for(OutboxMessage.objects.exists, worker=worker)
     assert OutboxMessage.objects.get().body == "您有一份新的签约邀请函"
     message.refresh_from_db()
     assert message.status == SmsMessage.Status.SENT

@@ -1,0 +1,54 @@
+"""Each list page and 查看详情 runs a fixed number of queries, whether it shows 1 row or 50."""
+
+import pytest
+from django.urls import reverse
+
+from contracts import services
+from contracts.models import Contract
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("tab", ["favorites", "signing", "signed", "failed", "void"])
+def test_employer_tabs(client, cast, invite, many_invitations, django_assert_max_num_queries, tab):
+    invite()
+    client.force_login(cast.employer)
+    url = reverse("contracts:employer_list") + f"?tab={tab}"
+    queries_for(client, url, django_assert_max_num_queries, 10)
+    many_invitations(49)
+    queries_for(client, url, django_assert_max_num_queries, 10)
+
+
+def test_employer_detail(client, cast, invite, sign, django_assert_max_num_queries):
+    contract = sign(invite())
+    client.force_login(cast.employer)
+    queries_for(client, reverse("contracts:employer_detail", args=[contract.pk]), django_assert_max_num_queries, 10)
+
+
+def test_review_queue_and_history(client, cast, invite, many_invitations, django_assert_max_num_queries):
+    many_invitations(50)
+    for contract in Contract.objects.all():
+        services.accept(actor=contract.graduate.user, contract=contract)
+    client.force_login(cast.college_reviewer)
+    response = queries_for(client, reverse("contracts:review_queue"), django_assert_max_num_queries, 10)
+    assert "共 50 条" in response.content.decode()
+    services.batch_approve(actor=cast.college_reviewer, contract_ids=list(Contract.objects.values_list("pk", flat=True)))
+    response = queries_for(client, reverse("contracts:review_history"), django_assert_max_num_queries, 10)
+    assert "共 50 条" in response.content.decode()
+
+
+def test_student_pages(client, cast, invite, sign, django_assert_max_num_queries):
+    first = invite()
+    invite(unit_user=cast.other_employer)
+    client.force_login(cast.student)
+    queries_for(client, reverse("contracts:student_invitations"), django_assert_max_num_queries, 10)
+    queries_for(client, reverse("contracts:student_detail", args=[first.pk]), django_assert_max_num_queries, 12)
+    sign(first)
+    queries_for(client, reverse("students:home"), django_assert_max_num_queries, 10)
