@@ -19,6 +19,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# No broker here: the beat jobs (expiry, reminders, SMS sweep) run in a background process beside the server.
+	$(BIN)/python manage.py run_periodic_jobs --every 60 > var/periodic-jobs.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 chromium:
@@ -28,4 +30,4 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
