@@ -33,3 +33,16 @@ def authenticated_unit_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def unit_required(view):
+    """An employer who belongs to a unit (of any 认证 status); without one they are shown the gate."""
+
+    @employer_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.unit is None:
+            return render(request, "employers/gate.html", {"unit": None})
+        return view(request, *args, **kwargs)
+
+    return wrapped

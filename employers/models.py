@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from signing_platform.uploads import private_storage, random_name
+
 
 class UnitNature(models.Model):
     """单位性质 (SPEC §8): a code list seeded by migration, editable in admin."""
@@ -130,3 +132,60 @@ class ArchiveInfo(models.Model):
         verbose_name = "档案信息"
         verbose_name_plural = "档案信息"
         ordering = ["-created_at", "-id"]
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "未通过"
+
+
+def licence_upload_to(instance, filename):
+    return random_name("licences", filename)
+
+
+class AuthenticationRequest(models.Model):
+    """One 身份认证 submission: the data as submitted, the licence, and the platform's decision.
+
+    The unit's data in force stays on Unit; an approval copies this row onto it.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="authentication_requests")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    nature = models.ForeignKey(UnitNature, verbose_name="单位性质", on_delete=models.PROTECT, related_name="+")
+    industry = models.ForeignKey(Industry, verbose_name="单位行业", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(Region, verbose_name="所在省份", on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey(Region, verbose_name="所在城市", on_delete=models.PROTECT, related_name="+")
+    address = models.CharField("单位地址", max_length=200)
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_phone = models.CharField("联系电话", max_length=20)
+    licence = models.FileField("营业执照", upload_to=licence_upload_to, storage=private_storage, max_length=200)
+    licence_content_type = models.CharField("营业执照类型", max_length=40)
+    status = models.CharField("审核状态", max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reason = models.CharField("未通过原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "身份认证申请"
+        verbose_name_plural = "身份认证申请"
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # A unit has at most one request under review at a time.
+            models.UniqueConstraint(fields=["unit"], condition=Q(status="pending"), name="one_pending_authentication_per_unit"),
+            models.CheckConstraint(
+                condition=Q(status="pending", reviewed_at__isnull=True)
+                | Q(status__in=["approved", "rejected"], reviewed_at__isnull=False),
+                name="authentication_decision_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_status_display()}）"

@@ -1,6 +1,12 @@
 """Reads of employer units: the unit of a user, its current archive information."""
 
-from .models import ArchiveInfo, Unit, UnitMember
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from signing_platform.accounts.models import Role, User
+
+from .models import ArchiveInfo, AuthenticationRequest, Contact, Region, Unit, UnitMember
 
 
 def unit_for_user(user) -> Unit | None:
@@ -14,3 +20,63 @@ def unit_for_user(user) -> Unit | None:
 def current_archive_info(unit: Unit) -> ArchiveInfo | None:
     """The archive information in force: the latest row of the unit's history."""
     return ArchiveInfo.objects.filter(unit=unit).order_by("-created_at", "-id").first()
+
+
+def latest_authentication_request(unit: Unit | None) -> AuthenticationRequest | None:
+    """The unit's last 身份认证 submission (under review, or the last decision), or None."""
+    if unit is None:
+        return None
+    return unit.authentication_requests.select_related("province", "city", "nature", "industry").first()
+
+
+def archive_history(unit: Unit, *, limit: int = 10) -> list[ArchiveInfo]:
+    return list(ArchiveInfo.objects.filter(unit=unit).select_related("created_by").order_by("-created_at", "-id")[:limit])
+
+
+def unit_contacts(unit: Unit) -> list[Contact]:
+    return list(Contact.objects.filter(unit=unit).order_by("-is_active", "id"))
+
+
+def unit_members(unit: Unit) -> list[UnitMember]:
+    return list(UnitMember.objects.filter(unit=unit).select_related("user").order_by("-is_admin", "created_at", "id"))
+
+
+def cities_of(province_id) -> QuerySet[Region]:
+    """The prefecture-level divisions of a province (none for an unknown or non-province id)."""
+    return Region.objects.filter(parent_id=province_id, parent__parent__isnull=True)
+
+
+def provinces() -> QuerySet[Region]:
+    return Region.objects.filter(parent__isnull=True)
+
+
+def contact_for_unit(unit: Unit, contact_id) -> Contact:
+    """A contact of this unit, or 404."""
+    return get_object_or_404(Contact, pk=contact_id, unit=unit)
+
+
+def member_for_unit(unit: Unit, member_id) -> UnitMember:
+    """A member of this unit, or 404."""
+    return get_object_or_404(UnitMember.objects.select_related("user"), pk=member_id, unit=unit)
+
+
+def licence_request_for_user(user, request_id) -> AuthenticationRequest:
+    """An authentication request whose licence `user` may see (a platform admin, or a user of that unit), or 404."""
+    requests = AuthenticationRequest.objects.all()
+    if not (user.is_authenticated and user.is_active and user.is_staff and user.has_perm("employers.view_authenticationrequest")):
+        unit = unit_for_user(user)
+        if unit is None:
+            raise Http404
+        requests = requests.filter(unit=unit)
+    return get_object_or_404(requests, pk=request_id)
+
+
+def sub_account_awaiting_password(mobile: str, *, lock: bool = False) -> User | None:
+    """The active sub-account of `mobile` that has not set a password yet, if any."""
+    users = User.objects.filter(
+        mobile=mobile, role=Role.EMPLOYER, is_active=True, unit_member__is_active=True, unit_member__is_admin=False
+    )
+    if lock:
+        users = users.select_for_update()
+    user = users.first()
+    return user if user is not None and not user.has_usable_password() else None

@@ -4,7 +4,12 @@ from signing_platform.accounts.models import Role
 
 # The menu of each role: (label, url name). Labels are the seed's.
 MENUS = {
-    Role.EMPLOYER: [("工作台", "employers:home"), ("签约解约", "contracts:employer_list")],
+    Role.EMPLOYER: [
+        ("工作台", "employers:home"),
+        ("签约解约", "contracts:employer_list"),
+        ("档案信息管理", "employers:archive"),
+        ("账号管理", "employers:account"),
+    ],
     Role.STUDENT: [
         ("我的邀请", "contracts:student_invitations"),
         ("我的签约", "students:home"),

@@ -9,6 +9,7 @@ DEMO_PASSWORD = "Demo#2026pass"
 STEPS = [
     "signing_platform.accounts.demo.load",
     "schools.demo.load",
+    "employers.demo.load",
 ]
 
 
