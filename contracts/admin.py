@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Contract, ContractEvent, Favorite, JobCategory
+from .models import Contract, ContractEvent, Favorite, JobCategory, TerminationRequest
 
 
 @admin.register(JobCategory)
@@ -71,3 +71,15 @@ class FavoriteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="证件号码")
     def masked_id(self, obj):
         return obj.graduate.id_masked
+
+
+@admin.register(TerminationRequest)
+class TerminationRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """解约申请 change only through their services; operators read them here."""
+
+    list_display = ("pk", "contract", "requester_side", "status", "created_at", "counterpart_deadline", "reviewed_at")
+    list_filter = ("status", "requester_side")
+    search_fields = ("contract__unit__name", "contract__graduate__name", "contract__agreement_no")
+    list_select_related = ("contract__unit", "contract__graduate")
+    date_hierarchy = "created_at"
+    exclude = ("attachment",)

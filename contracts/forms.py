@@ -5,6 +5,7 @@ from employers.models import Contact
 from schools.models import School
 from signing_platform.crypto import id_number_hash
 from signing_platform.forms import IdNumberField
+from signing_platform.uploads import validate_upload
 
 from .models import JobCategory
 from .selectors import ListFilters
@@ -114,3 +115,55 @@ class ReasonForm(forms.Form):
         field = self.fields["reason"]
         field.label, field.required = label, required
         field.error_messages.update({"required": f"请填写{label}", "max_length": f"{label}不能超过200个字"})
+
+
+class TerminationRequestForm(forms.Form):
+    """申请解约: a reason, and optionally the 解约函 (image or PDF, checked by its content)."""
+
+    reason = forms.CharField(
+        label="解约原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写解约原因", "max_length": "解约原因不能超过200个字"},
+    )
+    attachment = forms.FileField(label="解约函（选填）", required=False, help_text="JPG、PNG或PDF文件，不超过5MB")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "termination-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise forms.ValidationError("请填写解约原因")
+        return value
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+
+class DecisionForm(forms.Form):
+    """Two buttons, one note: 同意/不同意 (a counterpart) or 审核通过/审核不通过 (the school); the note is needed to refuse."""
+
+    decision = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")], error_messages={"required": "请选择同意或不同意"})
+    note = forms.CharField(label="意见", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, label="意见", refusal_label="不同意原因", prefix_id="decision", **kwargs):
+        kwargs.setdefault("auto_id", f"{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.refusal_label = refusal_label
+        self.fields["note"].label = label
+        self.fields["note"].error_messages["max_length"] = f"{label}不能超过200个字"
+
+    @property
+    def approved(self) -> bool:
+        return self.cleaned_data["decision"] == "yes"
+
+    def clean(self):
+        data = super().clean()
+        data["note"] = (data.get("note") or "").strip()
+        if data.get("decision") == "no" and not data["note"]:
+            self.add_error("note", f"请填写{self.refusal_label}")
+        return data

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from signing_platform.uploads import private_storage, random_name
+
 
 class ContractStatus(models.TextChoices):
     """SPEC §3. The label is what 最新状态 shows."""
@@ -36,6 +38,15 @@ REINVITABLE_STATES = (
     ContractStatus.WITHDRAWN,
     ContractStatus.VOIDED,
 )
+
+
+class TerminationStage(models.TextChoices):
+    """Where a contract stands in termination (SPEC §3): kept on the contract so that tabs and 最新状态 need no join."""
+
+    NONE = "", "无"
+    COUNTERPART = "counterpart", "等待对方确认"
+    SCHOOL = "school", "待学校审核"
+    FAILED = "failed", "解约失败"
 
 
 class JobCategory(models.Model):
@@ -99,6 +110,13 @@ class Contract(models.Model):
     student_note = models.CharField("学生说明", max_length=200, blank=True)
     review_note = models.CharField("审核意见", max_length=200, blank=True)
 
+    # Termination: the stage of the open request, or FAILED while the latest request failed (the 解约失败 tab);
+    # termination_note says why it failed. A new request clears both.
+    termination_stage = models.CharField(
+        "解约进度", max_length=12, choices=TerminationStage.choices, default=TerminationStage.NONE, blank=True
+    )
+    termination_note = models.CharField("解约失败原因", max_length=220, blank=True)
+
     # Filled when SIGNED.
     agreement_no = models.CharField("协议书编号", max_length=32, unique=True, null=True, blank=True)
     verification_code = models.CharField("验证码", max_length=12, blank=True)
@@ -132,6 +150,17 @@ class Contract(models.Model):
                 condition=~Q(status__in=[ContractStatus.SIGNED, ContractStatus.TERMINATING, ContractStatus.TERMINATED])
                 | Q(agreement_no__isnull=False),
             ),
+            # TERMINATING exactly while a request waits for the counterpart or the school; FAILED only on SIGNED.
+            models.CheckConstraint(
+                name="contract_termination_stage_matches_status",
+                condition=(
+                    Q(status=ContractStatus.TERMINATING,
+                      termination_stage__in=[TerminationStage.COUNTERPART, TerminationStage.SCHOOL])
+                    | Q(status=ContractStatus.SIGNED, termination_stage__in=[TerminationStage.NONE, TerminationStage.FAILED])
+                    | (~Q(status__in=[ContractStatus.TERMINATING, ContractStatus.SIGNED])
+                       & Q(termination_stage=TerminationStage.NONE))
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "status", "-last_event_at"], name="contract_unit_status"),
@@ -157,6 +186,10 @@ class Contract(models.Model):
             return "学院审核通过（待学校审核）"
         if self.status == ContractStatus.REJECTED and self.review_note:
             return f"{ContractStatus.REJECTED.label}：{self.review_note}"
+        if self.status == ContractStatus.TERMINATING:
+            return f"解约中（{self.get_termination_stage_display()}）"
+        if self.status == ContractStatus.SIGNED and self.termination_stage == TerminationStage.FAILED:
+            return f"解约失败（{self.termination_note}）" if self.termination_note else "解约失败"
         return self.get_status_display()
 
 
@@ -173,6 +206,12 @@ class ContractEvent(models.Model):
         SCHOOL_APPROVE = "school_approve", "学校审核通过，签约完成"
         REJECT = "reject", "审核不通过"
         VOID = "void", "邀请失效"
+        TERMINATION_REQUEST = "termination_request", "申请解约"
+        TERMINATION_AGREE = "termination_agree", "同意解约"
+        TERMINATION_DISAGREE = "termination_disagree", "不同意解约"
+        TERMINATION_EXPIRE = "termination_expire", "逾期未确认"
+        TERMINATION_APPROVE = "termination_approve", "学校同意解约"
+        TERMINATION_REJECT = "termination_reject", "学校不同意解约"
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -196,6 +235,97 @@ class ContractEvent(models.Model):
     @property
     def actor_label(self) -> str:
         return self.actor.display_name if self.actor_id else "系统"
+
+
+class TerminationStatus(models.TextChoices):
+    PENDING = "pending", "等待对方确认"
+    AGREED = "agreed", "待学校审核"
+    APPROVED = "approved", "解约完成"
+    DISAGREED = "disagreed", "对方不同意"
+    EXPIRED = "expired", "对方逾期未确认"
+    REJECTED = "rejected", "学校审核不通过"
+
+
+OPEN_TERMINATION_STATES = (TerminationStatus.PENDING, TerminationStatus.AGREED)
+
+
+class Side(models.TextChoices):
+    EMPLOYER = "employer", "用人单位"
+    STUDENT = "student", "学生"
+
+
+def termination_letter_path(instance, filename: str) -> str:
+    return random_name("termination-letters", filename)
+
+
+class TerminationRequest(models.Model):
+    """解约申请 of a signed contract: requester, reason, the counterpart's answer and the school's review."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="termination_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requester_side = models.CharField("申请方", max_length=10, choices=Side.choices)
+    reason = models.CharField("解约原因", max_length=200)
+    attachment = models.FileField(
+        "解约函", storage=private_storage, upload_to=termination_letter_path, max_length=200, blank=True
+    )
+    attachment_type = models.CharField("解约函类型", max_length=40, blank=True)
+    status = models.CharField("状态", max_length=12, choices=TerminationStatus.choices, default=TerminationStatus.PENDING)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    counterpart_deadline = models.DateTimeField("对方确认截止时间")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField("确认时间", null=True, blank=True)
+    answer_note = models.CharField("对方意见", max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "解约申请"
+        verbose_name_plural = "解约申请"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status__in=[s.value for s in OPEN_TERMINATION_STATES]),
+                name="termination_one_open_per_contract",
+                violation_error_message="该协议已有进行中的解约申请",
+            ),
+            models.CheckConstraint(name="termination_status_valid", condition=Q(status__in=TerminationStatus.values)),
+            models.CheckConstraint(name="termination_side_valid", condition=Q(requester_side__in=Side.values)),
+        ]
+        indexes = [models.Index(fields=["status", "counterpart_deadline"], name="termination_status_deadline")]
+
+    def __str__(self):
+        return f"{self.contract_id} 解约申请（{self.get_status_display()}）"
+
+    @property
+    def counterpart_side(self) -> str:
+        return Side.STUDENT if self.requester_side == Side.EMPLOYER else Side.EMPLOYER
+
+    def is_overdue(self, now=None) -> bool:
+        return self.status == TerminationStatus.PENDING and self.counterpart_deadline <= (now or timezone.now())
+
+    def awaits(self, side: str, now=None) -> bool:
+        """Whether `side` may still answer this request (pending, before its deadline, and not theirs)."""
+        return self.status == TerminationStatus.PENDING and self.counterpart_side == side and not self.is_overdue(now)
+
+    @property
+    def awaits_employer(self) -> bool:
+        return self.awaits(Side.EMPLOYER)
+
+    @property
+    def awaits_student(self) -> bool:
+        return self.awaits(Side.STUDENT)
+
+    @property
+    def shown_status(self) -> str:
+        return TerminationStatus.EXPIRED.label if self.is_overdue() else self.get_status_display()
 
 
 class AgreementSequence(models.Model):

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from schools.models import Reviewer
 
-from .models import ACTIVE_STATES, Contract, ContractEvent, ContractStatus, Favorite
+from .models import (
+    ACTIVE_STATES,
+    Contract,
+    ContractEvent,
+    ContractStatus,
+    Favorite,
+    TerminationRequest,
+    TerminationStage,
+    TerminationStatus,
+)
 
 S = ContractStatus
 
@@ -61,8 +70,8 @@ def status_q(status: str, now: datetime) -> Q:
 
 def tab_q(key: str, now: datetime) -> Q:
     if key == "termination_failed":
-        # Filled by the termination feature: signed contracts whose latest termination request failed.
-        return Q(pk__in=[])
+        # Signed contracts whose latest termination request failed (a new request clears the mark).
+        return Q(status=S.SIGNED, termination_stage=TerminationStage.FAILED)
     condition = Q(pk__in=[])
     for status in TABS_BY_KEY[key].statuses:
         condition |= status_q(status, now)
@@ -180,10 +189,17 @@ def favorite_for_employer(*, unit, pk: int) -> Favorite:
     return favorite
 
 
+def _with_history(queryset: QuerySet) -> QuerySet:
+    """Prefetch the events and the termination requests (newest first) that 查看详情 and 我的签约 show."""
+    return queryset.prefetch_related(
+        Prefetch("events", queryset=ContractEvent.objects.select_related("actor")),
+        Prefetch("termination_requests", queryset=TerminationRequest.objects.order_by("-created_at", "-pk")),
+    )
+
+
 def _detail(queryset: QuerySet, pk: int) -> Contract:
     contract = (
-        queryset.select_related("unit", "graduate", "school", "college", "job_category")
-        .prefetch_related(Prefetch("events", queryset=ContractEvent.objects.select_related("actor")))
+        _with_history(queryset.select_related("unit", "graduate", "school", "college", "job_category"))
         .filter(pk=pk)
         .first()
     )
@@ -206,12 +222,11 @@ def invitations_for_student(*, graduate) -> QuerySet:
 
 def current_contract_for_student(*, graduate) -> Contract | None:
     """我的签约: the contract under review or in force, if any."""
-    return (
-        Contract.objects.filter(graduate=graduate, status__in=ACTIVE_STATES)
-        .select_related("unit", "job_category", "school", "college")
-        .prefetch_related(Prefetch("events", queryset=ContractEvent.objects.select_related("actor")))
-        .first()
-    )
+    return _with_history(
+        Contract.objects.filter(graduate=graduate, status__in=ACTIVE_STATES).select_related(
+            "unit", "job_category", "school", "college"
+        )
+    ).first()
 
 
 # ---------------------------------------------------------------------------------------------- reviewers
@@ -239,13 +254,9 @@ def review_history(*, reviewer: Reviewer, filters: ListFilters = ListFilters()) 
     """已审核: the review decisions taken at this reviewer's level and scope, newest first."""
     scope = Q(contract__college_id=reviewer.college_id) if reviewer.college_id else Q(contract__school_id=reviewer.school_id)
     same_level = Q(actor__reviewer__college__isnull=reviewer.college_id is None)
-    queryset = ContractEvent.objects.filter(scope, same_level, action__in=REVIEW_ACTIONS)
-    if filters.year:
-        queryset = queryset.filter(contract__graduation_year=filters.year)
-    if filters.name:
-        queryset = queryset.filter(contract__graduate__name__contains=filters.name)
-    if filters.id_hash:
-        queryset = queryset.filter(contract__graduate__id_hash=filters.id_hash)
+    queryset = _filtered_through_contract(
+        ContractEvent.objects.filter(scope, same_level, action__in=REVIEW_ACTIONS), filters
+    )
     return queryset.select_related("actor", "contract__unit", "contract__graduate", "contract__college").order_by(
         "-created_at", "-pk"
     )
@@ -283,6 +294,86 @@ def progress_steps(contract: Contract, now=None) -> list[Step]:
         review = Step("学校(学院)审核", "todo")
     done = Step("签约完成", "done", contract.signed_at) if signed_like else Step("签约完成", "todo")
     return [Step("单位已发起邀请", "done", contract.created_at), answer, review, done]
+
+
+def latest_termination(contract: Contract) -> TerminationRequest | None:
+    """The contract's newest termination request (from the prefetch of the detail selectors when there is one)."""
+    return next(iter(contract.termination_requests.all()), None)
+
+
+def termination_steps(contract: Contract, now=None) -> list[Step]:
+    """申请解约 → 对方确认 → 学校审核 → 解约完成 for the latest request; [] when there has been none."""
+    request = latest_termination(contract)
+    if request is None:
+        return []
+    T = TerminationStatus
+    status = T.EXPIRED if request.is_overdue(now) else request.status
+    if status == T.PENDING:
+        answer = Step("对方确认", "current")
+    elif status == T.DISAGREED:
+        answer = Step("对方确认", "failed", request.answered_at)
+    elif status == T.EXPIRED:
+        answer = Step("对方确认", "failed", request.counterpart_deadline)
+    else:
+        answer = Step("对方确认", "done", request.answered_at)
+    if status == T.AGREED:
+        review = Step("学校审核", "current")
+    elif status == T.APPROVED:
+        review = Step("学校审核", "done", request.reviewed_at)
+    elif status == T.REJECTED:
+        review = Step("学校审核", "failed", request.reviewed_at)
+    else:
+        review = Step("学校审核", "todo")
+    done = Step("解约完成", "done", request.reviewed_at) if status == T.APPROVED else Step("解约完成", "todo")
+    return [Step("申请解约", "done", request.created_at), answer, review, done]
+
+
+# ---------------------------------------------------------------------------------------------- 解约审核 (school)
+
+
+def termination_queue(*, reviewer: Reviewer, filters: ListFilters = ListFilters()) -> QuerySet:
+    """解约审核: agreed termination requests of this reviewer's school, oldest agreement first; none for a college."""
+    if reviewer.college_id is not None:
+        return TerminationRequest.objects.none()
+    queryset = TerminationRequest.objects.filter(contract__school_id=reviewer.school_id, status=TerminationStatus.AGREED)
+    return (
+        _filtered_through_contract(queryset, filters)
+        .select_related("contract__unit", "contract__graduate", "contract__college")
+        .order_by("answered_at", "pk")
+    )
+
+
+def termination_history(*, reviewer: Reviewer, filters: ListFilters = ListFilters()) -> QuerySet:
+    """已审核的解约申请 of this reviewer's school, newest decision first."""
+    if reviewer.college_id is not None:
+        return TerminationRequest.objects.none()
+    queryset = TerminationRequest.objects.filter(
+        contract__school_id=reviewer.school_id, status__in=[TerminationStatus.APPROVED, TerminationStatus.REJECTED]
+    )
+    return (
+        _filtered_through_contract(queryset, filters)
+        .select_related("contract__unit", "contract__graduate", "contract__college", "reviewed_by")
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+def _filtered_through_contract(queryset: QuerySet, filters: ListFilters) -> QuerySet:
+    """年份 / 学生姓名 / 证件号码 on rows that belong to a contract (events, termination requests)."""
+    if filters.year:
+        queryset = queryset.filter(contract__graduation_year=filters.year)
+    if filters.name:
+        queryset = queryset.filter(contract__graduate__name__contains=filters.name)
+    if filters.id_hash:
+        queryset = queryset.filter(contract__graduate__id_hash=filters.id_hash)
+    return queryset
+
+
+def termination_request_for(*, contract: Contract, pk: int) -> TerminationRequest:
+    """A request of a contract the caller has already fetched for this user; 404 for any other."""
+    request = TerminationRequest.objects.filter(contract=contract, pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
 
 
 def workbench_summary(*, unit) -> dict:

@@ -8,6 +8,8 @@ writes the new state, appends a ContractEvent, and queues its notifications, whi
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +19,7 @@ from schools.models import Graduate, Reviewer
 from signing_platform.accounts import audit
 from signing_platform.accounts.models import Role
 from signing_platform.sms.services import notify
+from signing_platform.uploads import validate_upload
 
 from .models import (
     ACTIVE_STATES,
@@ -27,6 +30,10 @@ from .models import (
     ContractStatus,
     Favorite,
     JobCategory,
+    Side,
+    TerminationRequest,
+    TerminationStage,
+    TerminationStatus,
 )
 
 NOT_FOUND = "记录不存在或无权操作"
@@ -35,6 +42,7 @@ VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 Action = ContractEvent.Action
 S = ContractStatus
+T = TerminationStatus
 
 
 class ContractError(Exception):
@@ -414,6 +422,187 @@ def _next_agreement_no(contract: Contract) -> str:
     AgreementSequence.objects.filter(**key).update(last_serial=F("last_serial") + 1)
     serial = AgreementSequence.objects.get(**key).last_serial
     return f"{key['graduation_year']}{key['school_code']}{key['level_code']}{serial:06d}"
+
+
+# ---------------------------------------------------------------------------------------------- termination (解约)
+
+
+def _side_of(actor, contract: Contract) -> str:
+    """Which party of the contract the actor speaks for; refused for anyone else."""
+    if actor is not None and actor.role == Role.STUDENT and contract.graduate.user_id == actor.pk:
+        return Side.STUDENT
+    if _member_unit_id(actor) == contract.unit_id:
+        return Side.EMPLOYER
+    raise ContractError(NOT_FOUND)
+
+
+def _tell_both(contract: Contract, *, employer: str, student: str) -> None:
+    _tell_employer(contract, employer)
+    _tell_student(contract, student)
+
+
+def _open_request(contract: Contract) -> TerminationRequest | None:
+    """The open request of a locked contract (the contract's lock serialises every change of its requests)."""
+    return TerminationRequest.objects.filter(contract=contract, status__in=[T.PENDING, T.AGREED]).first()
+
+
+def _fail_termination(contract: Contract, request: TerminationRequest, *, status: str, actor, action: str, at,
+                      why: str, **request_fields) -> None:
+    """A termination that did not happen: the request closes, the agreement stays in force and shows 解约失败."""
+    TerminationRequest.objects.filter(pk=request.pk).update(status=status, **request_fields)
+    _move(contract, to=S.SIGNED, actor=actor, action=action, at=at, note=request_fields.get("answer_note")
+          or request_fields.get("review_note", ""), termination_stage=TerminationStage.FAILED, termination_note=why)
+    _tell_both(
+        contract,
+        employer=f"{contract.graduate.name}与你单位的解约申请未成功（{why}），原协议继续有效。",
+        student=f"你与{contract.unit.name}的解约申请未成功（{why}），原协议继续有效。",
+    )
+
+
+def request_termination(*, actor, contract: Contract, reason: str, attachment=None) -> TerminationRequest:
+    """Either party of a signed agreement asks to end it; the other party has TERMINATION_RESPONSE_DAYS to answer."""
+    reason = _clean_text(reason, label="解约原因", max_length=200, required=True)
+    attachment_type = ""
+    if attachment:
+        try:
+            attachment_type = validate_upload(attachment).content_type
+        except ValidationError as exc:
+            raise ContractError(exc.messages[0]) from None
+    now = timezone.now()
+    with transaction.atomic():
+        contract = _lock(contract.pk)
+        side = _side_of(actor, contract)
+        if contract.status != S.SIGNED:
+            raise ContractError(f"当前状态为“{contract.shown_status}”，不能申请解约")
+        request = TerminationRequest.objects.create(
+            contract=contract, requested_by=actor, requester_side=side, reason=reason,
+            attachment=attachment or "", attachment_type=attachment_type, created_at=now,
+            counterpart_deadline=now + timedelta(days=settings.TERMINATION_RESPONSE_DAYS),
+        )
+        _move(contract, to=S.TERMINATING, actor=actor, action=Action.TERMINATION_REQUEST, at=now, note=reason,
+              termination_stage=TerminationStage.COUNTERPART, termination_note="")
+        deadline = timezone.localtime(request.counterpart_deadline).strftime("%Y-%m-%d %H:%M")
+        if side == Side.EMPLOYER:
+            _tell_both(
+                contract,
+                employer=f"你单位已申请与{contract.graduate.name}解约，等待学生在{deadline}前确认。",
+                student=f"{contract.unit.name}申请与你解约（{reason}），请在{deadline}前登录平台同意或不同意。",
+            )
+        else:
+            _tell_both(
+                contract,
+                employer=f"{contract.graduate.name}申请与你单位解约（{reason}），请在{deadline}前登录平台同意或不同意。",
+                student=f"你已申请与{contract.unit.name}解约，等待单位在{deadline}前确认。",
+            )
+    return request
+
+
+def answer_termination(*, actor, contract: Contract, agree: bool, note: str = "") -> TerminationRequest:
+    """The counterpart agrees (the school reviews next) or disagrees with a reason (the agreement stays), before the deadline."""
+    note = _clean_text(note, label="不同意原因" if not agree else "意见", max_length=200, required=not agree)
+    now = timezone.now()
+    with transaction.atomic():
+        contract = _lock(contract.pk)
+        side = _side_of(actor, contract)
+        request = _open_request(contract)
+        if request is None or request.status != T.PENDING:
+            raise ContractError(f"当前状态为“{contract.shown_status}”，没有等待你确认的解约申请")
+        if request.counterpart_side != side:
+            raise ContractError("解约申请由你方提出，须由对方确认")
+        if request.is_overdue(now):
+            raise ContractError("已超过解约确认期限，不能再确认")
+        answered = {"answered_by": actor, "answered_at": now, "answer_note": note}
+        if agree:
+            TerminationRequest.objects.filter(pk=request.pk).update(status=T.AGREED, **answered)
+            _move(contract, to=S.TERMINATING, actor=actor, action=Action.TERMINATION_AGREE, at=now, note=note,
+                  termination_stage=TerminationStage.SCHOOL)
+            _tell_both(
+                contract,
+                employer=f"{contract.graduate.name}与你单位的解约申请对方已同意，等待学校审核。",
+                student=f"你与{contract.unit.name}的解约申请对方已同意，等待学校审核。",
+            )
+        else:
+            _fail_termination(contract, request, status=T.DISAGREED, actor=actor, action=Action.TERMINATION_DISAGREE,
+                              at=now, why=f"对方不同意解约：{note}", **answered)
+    request.refresh_from_db()
+    return request
+
+
+def termination_reviewer_may_review(*, reviewer: Reviewer | None, contract: Contract) -> bool:
+    """Termination is reviewed at the school level only, by an active reviewer of the contract's school."""
+    return (
+        reviewer is not None and reviewer.is_active and reviewer.college_id is None
+        and reviewer.school_id == contract.school_id
+    )
+
+
+def review_termination(*, actor, contract: Contract, approve: bool, note: str = "") -> TerminationRequest:
+    """The school approves an agreed termination (TERMINATED: the student is free) or rejects it with a reason."""
+    note = _clean_text(note, label="不通过原因" if not approve else "审核意见", max_length=200, required=not approve)
+    now = timezone.now()
+    with transaction.atomic():
+        reviewer = _active_reviewer(actor)
+        contract = _lock(contract.pk)
+        if reviewer is None or not _reviewer_covers(reviewer, contract):
+            raise ContractError(NOT_FOUND)
+        if not termination_reviewer_may_review(reviewer=reviewer, contract=contract):
+            raise ContractError("解约申请由学校审核")
+        request = _open_request(contract)
+        if request is None or request.status != T.AGREED:
+            raise ContractError(f"当前状态为“{contract.shown_status}”，没有待学校审核的解约申请")
+        reviewed = {"reviewed_by": actor, "reviewed_at": now, "review_note": note}
+        if approve:
+            TerminationRequest.objects.filter(pk=request.pk).update(status=T.APPROVED, **reviewed)
+            _move(contract, to=S.TERMINATED, actor=actor, action=Action.TERMINATION_APPROVE, at=now, note=note,
+                  closed_at=now, termination_stage=TerminationStage.NONE)
+            _tell_both(
+                contract,
+                employer=f"{contract.graduate.name}与你单位的解约申请已通过学校审核，解约完成。",
+                student=f"你与{contract.unit.name}的解约申请已通过学校审核，解约完成。",
+            )
+        else:
+            _fail_termination(contract, request, status=T.REJECTED, actor=actor, action=Action.TERMINATION_REJECT,
+                              at=now, why=f"学校审核不通过：{note}", **reviewed)
+    request.refresh_from_db()
+    return request
+
+
+def expire_termination_requests(*, now=None, batch_size: int = 500) -> int:
+    """Fail every request the counterpart left unanswered past its deadline; idempotent, concurrent runs skip each
+    other's rows (and rows a transition holds: it decides them). Returns how many."""
+    now = now or timezone.now()
+    why = "对方逾期未确认"
+    total = 0
+    while True:
+        with transaction.atomic():
+            contracts = list(
+                Contract.objects.filter(
+                    status=S.TERMINATING, termination_stage=TerminationStage.COUNTERPART,
+                    termination_requests__status=T.PENDING, termination_requests__counterpart_deadline__lte=now,
+                )
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("unit", "graduate__user")
+                .order_by("pk")[:batch_size]
+            )
+            if not contracts:
+                return total
+            ids = [contract.pk for contract in contracts]
+            TerminationRequest.objects.filter(contract_id__in=ids, status=T.PENDING).update(status=T.EXPIRED)
+            Contract.objects.filter(pk__in=ids, status=S.TERMINATING).update(
+                status=S.SIGNED, termination_stage=TerminationStage.FAILED, termination_note=why, last_event_at=now
+            )
+            ContractEvent.objects.bulk_create(
+                ContractEvent(contract_id=pk, actor=None, action=Action.TERMINATION_EXPIRE, from_status=S.TERMINATING,
+                              to_status=S.SIGNED, created_at=now)
+                for pk in ids
+            )
+            for contract in contracts:
+                _tell_both(
+                    contract,
+                    employer=f"{contract.graduate.name}与你单位的解约申请因{why}未成功，原协议继续有效。",
+                    student=f"你与{contract.unit.name}的解约申请因{why}未成功，原协议继续有效。",
+                )
+        total += len(ids)
 
 
 # ---------------------------------------------------------------------------------------------- background jobs

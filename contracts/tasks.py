@@ -13,3 +13,9 @@ def expire_overdue_invitations() -> int:
 def remind_expiring_invitations() -> int:
     """Beat job: one SMS per invitation that has less than 24 hours left."""
     return services.remind_expiring()
+
+
+@shared_task
+def expire_termination_requests() -> int:
+    """Beat job: termination requests the counterpart left unanswered past the deadline fail (idempotent)."""
+    return services.expire_termination_requests()

@@ -25,6 +25,7 @@ MENUS = {
     Role.SCHOOL_REVIEWER: [
         ("待审核", "contracts:review_queue"),
         ("已审核", "contracts:review_history"),
+        ("解约审核", "contracts:termination_queue"),
         ("生源信息", "schools:roster"),
         ("信息更正申请", "schools:corrections"),
         ("审核员管理", "schools:reviewers"),

@@ -154,7 +154,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unsent-sms": {"task": "signing_platform.sms.tasks.sweep_unsent_sms", "schedule": 60.0},
     "expire-overdue-invitations": {"task": "contracts.tasks.expire_overdue_invitations", "schedule": 60.0},
     "remind-expiring-invitations": {"task": "contracts.tasks.remind_expiring_invitations", "schedule": 600.0},
+    "expire-termination-requests": {"task": "contracts.tasks.expire_termination_requests", "schedule": 300.0},
 }
+# Days the counterpart of a termination request (解约) has to agree or disagree before it fails (SPEC §3).
+TERMINATION_RESPONSE_DAYS = env_int("TERMINATION_RESPONSE_DAYS", 15)
 
 # django-ratelimit needs an atomic, shared cache. Django's own RedisCache is both; the in-process cache of the
 # embedded default is neither, which is fine for a single development process only.

@@ -168,15 +168,19 @@ def reinvite(request, pk):
 def detail(request, pk):
     """查看详情: progress, parties, 岗位信息, history and the actions the employer may take now."""
     contract = selectors.contract_for_employer(unit=request.unit, pk=pk)
-    context = {
+    return page_or_fragment(request, "contracts/detail.html", "detail-modal", detail_context(contract))
+
+
+def detail_context(contract) -> dict:
+    return {
         "contract": contract,
         "steps": selectors.progress_steps(contract),
         "actions_template": "contracts/_actions_employer.html",
         "can_withdraw": contract.status == ContractStatus.INVITED and not contract.is_overdue(),
         "can_reinvite": contract.status in REINVITABLE_STATES,
+        "can_request_termination": contract.status == ContractStatus.SIGNED,
         "active_menu": "contracts:employer_list",
     }
-    return page_or_fragment(request, "contracts/detail.html", "detail-modal", context)
 
 
 @employer_required

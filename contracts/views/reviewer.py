@@ -13,6 +13,7 @@ from signing_platform.accounts.models import Role
 
 from .. import selectors, services
 from ..forms import ListFilterForm, ReasonForm
+from ..models import ContractStatus, TerminationStage
 from .common import done, page_or_fragment, paginate, with_query
 
 
@@ -81,6 +82,9 @@ def _detail_context(request, contract, reject_form=None):
         "steps": selectors.progress_steps(contract),
         "actions_template": "contracts/_actions_reviewer.html",
         "can_review": step is not None,
+        "can_review_termination": contract.status == ContractStatus.TERMINATING
+        and contract.termination_stage == TerminationStage.SCHOOL
+        and services.termination_reviewer_may_review(reviewer=request.reviewer, contract=contract),
         "reject_form": reject_form or ReasonForm(label="不通过原因", required=True),
         "full_id_number": contract.graduate.id_number(),
         "active_menu": "contracts:review_queue",

@@ -49,6 +49,7 @@ def _student_detail_context(request, contract):
         "steps": selectors.progress_steps(contract),
         "actions_template": "contracts/_actions_student.html",
         "can_answer": answerable,
+        "can_request_termination": contract.status == ContractStatus.SIGNED,
         "refuse_form": ReasonForm(label="拒绝原因（选填）"),
         "has_active": has_active,
         "active_menu": "contracts:student_invitations",
