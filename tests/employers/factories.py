@@ -1,8 +1,10 @@
 """Employer units for tests: UnitFactory (未认证), AuthenticatedUnitFactory, EmployerFactory (a unit's admin user) …"""
 
+import importlib
 import io
 
 import factory
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -21,6 +23,15 @@ from employers.models import (
 )
 from signing_platform.validators import credit_code_check_char
 from tests.factories import EmployerUserFactory
+
+
+SEED_MIGRATIONS = ("employers.migrations.0002_seed_natures_and_industries", "employers.migrations.0004_seed_regions")
+
+
+def seed_code_lists() -> None:
+    """Seed 单位性质, 单位行业 and regions again: transactional tests (browser tests) flush what migrations seeded."""
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(django_apps, None)
 
 
 def credit_code(n: int) -> str:
