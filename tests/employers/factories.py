@@ -21,6 +21,7 @@ from employers.models import (
     UnitMember,
     UnitNature,
 )
+from employers.services import UnitData
 from signing_platform.validators import credit_code_check_char
 from tests.factories import EmployerUserFactory
 
@@ -38,6 +39,17 @@ def credit_code(n: int) -> str:
     """A valid unified social credit code, distinct for each n."""
     first17 = f"91440300MA{n:07d}"
     return first17 + credit_code_check_char(first17)
+
+
+def unit_data(**changes):
+    """What a valid 身份认证 form gives the service (services.UnitData), with `changes`."""
+    fields = {
+        "name": "深圳新创科技有限公司", "credit_code": "91440300708461136T", "nature": UnitNature.objects.get(name="其他企业"),
+        "industry": Industry.objects.get(code="I"), "province": Region.objects.get(code="440000"),
+        "city": Region.objects.get(code="440300"), "address": "深圳市南山区科技园", "contact_name": "赵经理",
+        "contact_phone": "0755-86001234",
+    }
+    return UnitData(**{**fields, **changes})
 
 
 def png_bytes(size=(8, 8)) -> bytes:

@@ -6,12 +6,10 @@ from employers.models import (
     AuthenticationRequest,
     AuthStatus,
     Contact,
-    Industry,
     Region,
     RequestStatus,
     Unit,
     UnitMember,
-    UnitNature,
 )
 from signing_platform.accounts.models import AuditEvent, Role, User
 from signing_platform.sms.models import SmsMessage
@@ -24,20 +22,11 @@ from tests.employers.factories import (
     UnitMemberFactory,
     credit_code,
     licence_file,
+    unit_data,
 )
 from tests.factories import EmployerUserFactory, ReviewerUserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def unit_data(**changes):
-    fields = {
-        "name": "深圳新创科技有限公司", "credit_code": "91440300708461136T", "nature": UnitNature.objects.get(name="其他企业"),
-        "industry": Industry.objects.get(code="I"), "province": Region.objects.get(code="440000"),
-        "city": Region.objects.get(code="440300"), "address": "深圳市南山区科技园", "contact_name": "赵经理",
-        "contact_phone": "0755-86001234",
-    }
-    return services.UnitData(**{**fields, **changes})
 
 
 def submit(user, **changes):

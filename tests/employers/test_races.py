@@ -1,0 +1,94 @@
+"""Races on PostgreSQL with real concurrent connections: the unit's invariants hold whoever wins."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from employers import services
+from employers.models import AuthenticationRequest, Contact, RequestStatus, Unit
+from signing_platform.accounts.models import User
+from signing_platform.uploads import PNG
+from tests.employers.factories import (
+    AuthenticationRequestFactory,
+    ContactFactory,
+    EmployerFactory,
+    licence_file,
+    seed_code_lists,
+    unit_data,
+)
+from tests.factories import EmployerUserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _code_lists(transactional_db):
+    seed_code_lists()
+
+
+def at_once(*calls):
+    """Run each call in its own thread and connection, released together; 'ok' or 'refused' for each."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            call()
+            outcomes[index] = "ok"
+        except ValidationError:
+            outcomes[index] = "refused"
+        except Exception as exc:  # anything else is a bug the test must show
+            outcomes[index] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(outcomes)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_disabling_the_two_last_contacts_at_once_leaves_one(attempt):
+    member = EmployerFactory()
+    first, second = ContactFactory(unit=member.unit), ContactFactory(unit=member.unit)
+    outcomes = at_once(
+        lambda: services.contact_set_active(unit=member.unit, actor=member.user, contact=first, active=False),
+        lambda: services.contact_set_active(unit=member.unit, actor=member.user, contact=second, active=False),
+    )
+    assert outcomes == ["ok", "refused"]
+    assert Contact.objects.filter(unit=member.unit, is_active=True).count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_new_users_claiming_one_credit_code(attempt):
+    users = [EmployerUserFactory(), EmployerUserFactory()]
+    outcomes = at_once(*[
+        (lambda user=user: services.authentication_submit(
+            user=user, data=unit_data(), licence=licence_file(), licence_kind=PNG
+        )) for user in users
+    ])
+    assert outcomes == ["ok", "refused"]
+    assert Unit.objects.count() == 1 and AuthenticationRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_approve_and_reject_at_once_decide_once(attempt):
+    request = AuthenticationRequestFactory()
+    operator = User.objects.create_superuser(f"operator{attempt}", password="x")
+    outcomes = at_once(
+        lambda: services.authentication_approve(request_id=request.pk, reviewer=operator),
+        lambda: services.authentication_reject(request_id=request.pk, reviewer=operator, reason="不符"),
+    )
+    assert outcomes == ["ok", "refused"]
+    request.refresh_from_db()
+    unit = Unit.objects.get(pk=request.unit_id)
+    assert (request.status, unit.auth_status) in {(RequestStatus.APPROVED, "authenticated"), (RequestStatus.REJECTED, "rejected")}
