@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schools.forms import apply_service_errors  # the shared helper; belongs in signing_platform/forms.py
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
 from signing_platform.sms.models import Purpose
@@ -25,15 +26,6 @@ from .forms import (
 from .models import RequestStatus
 
 SIGNING_SYSTEM = "signing"
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @employer_required
@@ -83,7 +75,7 @@ def authentication(request):
                     licence_kind=form.licence_kind,
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "身份认证信息已提交，请等待平台审核")
                 return redirect("employers:authentication")
@@ -128,7 +120,7 @@ def archive(request):
             try:
                 services.archive_info_update(unit=request.unit, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "档案信息已保存")
                 return redirect("employers:archive")
@@ -169,7 +161,7 @@ def contact_edit(request, contact_id=None):
         try:
             services.contact_save(unit=request.unit, actor=request.user, contact=contact, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "签约联系人已保存")
             return redirect("employers:account")
@@ -206,7 +198,7 @@ def sub_account_add(request):
         try:
             services.sub_account_add(unit=request.unit, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "子账号已添加，已短信通知对方设置密码")
             return redirect("employers:account")
@@ -242,7 +234,7 @@ def sub_account_password(request):
                     password=form.cleaned_data["password1"],
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 login(request, user)
                 messages.success(request, "密码设置成功")
@@ -265,7 +257,7 @@ def mobile_change(request):
             try:
                 services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "手机号已更换，请使用新手机号登录")
                 return redirect("employers:account" if request.unit is not None else "employers:home")

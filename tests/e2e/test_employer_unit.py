@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signing_platform.accounts.models import User
+from tests.e2e.test_employer_registration import read_code_from_outbox
 from tests.employers.factories import png_bytes, seed_code_lists
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,14 +20,6 @@ ADMIN_PASSWORD = "Operator#2026"
 def _code_lists(transactional_db):
     # Other browser tests flush the database, and with it what the migrations seeded.
     seed_code_lists()
-
-
-def read_code_from_outbox(page) -> str:
-    outbox = page.context.new_page()
-    outbox.goto("/dev/outbox/")
-    body = outbox.get_by_role("cell", name=re.compile("验证码为")).first.inner_text()
-    outbox.close()
-    return re.search(r"\d{6}", body).group()
 
 
 def register(page):
