@@ -176,6 +176,7 @@ def _list(request, url_name, selector, template):
 @require_POST
 def review(request, pk):
     """学校同意解约 / 学校不同意解约 (a reason is needed to refuse)."""
+    _school_reviewer(request)
     contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
     form = DecisionForm(request.POST, label="审核意见（不通过时必填）", refusal_label="不通过原因", prefix_id="termination-review")
     if not form.is_valid():

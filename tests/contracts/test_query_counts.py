@@ -52,3 +52,60 @@ def test_student_pages(client, cast, invite, sign, django_assert_max_num_queries
     queries_for(client, reverse("contracts:student_detail", args=[first.pk]), django_assert_max_num_queries, 12)
     sign(first)
     queries_for(client, reverse("students:home"), django_assert_max_num_queries, 10)
+
+
+@pytest.fixture
+def many_terminations(cast, many_invitations):
+    """`n` signed contracts of the cast's unit whose students asked to terminate, then agreed by the unit."""
+
+    def make(n, *, agree=False):
+        many_invitations(n)
+        for contract in Contract.objects.filter(status="invited").exclude(graduate=cast.graduate):
+            services.accept(actor=contract.graduate.user, contract=contract)
+            services.approve(actor=cast.college_reviewer, contract=contract)
+            services.approve(actor=cast.school_reviewer, contract=contract)
+            services.request_termination(actor=contract.graduate.user, contract=contract, reason="考研")
+            if agree:
+                services.answer_termination(actor=cast.employer, contract=contract, agree=True)
+
+    return make
+
+
+@pytest.mark.parametrize("tab", ["terminating", "terminated", "termination_failed"])
+def test_termination_tabs(client, cast, invite, sign, many_terminations, django_assert_max_num_queries, tab):
+    contract = sign(invite())
+    services.request_termination(actor=cast.employer, contract=contract, reason="岗位取消")
+    client.force_login(cast.employer)
+    url = reverse("contracts:employer_list") + f"?tab={tab}"
+    queries_for(client, url, django_assert_max_num_queries, 10)
+    many_terminations(20)
+    response = queries_for(client, url, django_assert_max_num_queries, 10)
+    if tab == "terminating":
+        assert "共 21 条" in response.content.decode()
+
+
+def test_termination_queue_history_and_details(client, cast, many_terminations, django_assert_max_num_queries):
+    many_terminations(1, agree=True)
+    client.force_login(cast.school_reviewer)
+    queries_for(client, reverse("contracts:termination_queue"), django_assert_max_num_queries, 10)
+    many_terminations(20, agree=True)
+    response = queries_for(client, reverse("contracts:termination_queue"), django_assert_max_num_queries, 10)
+    assert "共 21 条" in response.content.decode()
+    contract = Contract.objects.filter(status="terminating").first()
+    queries_for(client, reverse("contracts:review_detail", args=[contract.pk]), django_assert_max_num_queries, 12)
+    for pk in Contract.objects.filter(status="terminating").values_list("pk", flat=True):
+        services.review_termination(actor=cast.school_reviewer, contract=Contract(pk=pk), approve=True)
+    response = queries_for(client, reverse("contracts:termination_history"), django_assert_max_num_queries, 10)
+    assert "共 21 条" in response.content.decode()
+    client.force_login(cast.employer)
+    queries_for(client, reverse("contracts:employer_detail", args=[contract.pk]), django_assert_max_num_queries, 10)
+    client.force_login(contract.graduate.user)
+    queries_for(client, reverse("contracts:student_detail", args=[contract.pk]), django_assert_max_num_queries, 12)
+
+
+def test_my_contract_with_a_termination(client, cast, invite, sign, django_assert_max_num_queries):
+    contract = sign(invite())
+    services.request_termination(actor=cast.employer, contract=contract, reason="岗位取消")
+    client.force_login(cast.student)
+    response = queries_for(client, reverse("students:home"), django_assert_max_num_queries, 10)
+    assert "解约进度" in response.content.decode()
