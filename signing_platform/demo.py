@@ -10,6 +10,7 @@ STEPS = [
     "signing_platform.accounts.demo.load",
     "schools.demo.load",
     "employers.demo.load",
+    "contracts.demo.load",
 ]
 
 
