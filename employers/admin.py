@@ -64,7 +64,7 @@ class AuthenticationRequestAdmin(admin.ModelAdmin):
     change_form_template = "admin/employers/authenticationrequest/change_form.html"
     fields = (
         "unit", "name", "credit_code", "nature", "industry", "province", "city", "address", "contact_name",
-        "contact_phone", "licence_link", "submitted_by", "submitted_at", "status", "reviewed_by", "reviewed_at", "reason",
+        "contact_phone", "licence_link", "licence_preview", "submitted_by", "submitted_at", "status", "reviewed_by", "reviewed_at", "reason",
     )
     readonly_fields = fields
 
@@ -82,6 +82,15 @@ class AuthenticationRequestAdmin(admin.ModelAdmin):
     def licence_link(self, obj):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">查看营业执照</a>', reverse("employers:licence", args=[obj.pk])
+        )
+
+    @admin.display(description="营业执照预览")
+    def licence_preview(self, obj):
+        if not obj.licence_content_type.startswith("image/"):
+            return "PDF 文件，请点击“查看营业执照”打开"
+        return format_html(
+            '<img src="{}" alt="{}的营业执照" style="max-width: 640px; max-height: 480px">',
+            reverse("employers:licence", args=[obj.pk]), obj.name,
         )
 
     def get_urls(self):

@@ -98,6 +98,7 @@ def cities(request):
     return render(request, "employers/authentication.html#city-field", {"form": form})
 
 
+@require_GET
 def licence(request, request_id):
     """The 营业执照 of an authentication request: only for the unit's users and platform admins (404 otherwise)."""
     if not request.user.is_authenticated:

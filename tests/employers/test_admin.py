@@ -65,6 +65,7 @@ def test_approve_and_reject_on_the_change_page(client, operator):
     first, second = AuthenticationRequestFactory(), AuthenticationRequestFactory()
     change = client.get(reverse("admin:employers_authenticationrequest_change", args=[first.pk])).text
     assert "审核通过" in change and "驳回" in change
+    assert f'<img src="{reverse("employers:licence", args=[first.pk])}"' in change
     approve_url = reverse("admin:employers_authenticationrequest_approve", args=[first.pk])
     assert client.get(approve_url).status_code == 405
     client.post(approve_url)

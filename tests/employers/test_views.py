@@ -143,6 +143,10 @@ class TestLicence:
         operator = User.objects.create_superuser("operator", password=PASSWORD)
         assert signed_in(operator).get(url).status_code == 200
 
+    def test_wrong_method(self, signed_in):
+        request = AuthenticationRequestFactory()
+        assert signed_in(request.submitted_by).post(reverse("employers:licence", args=[request.pk])).status_code == 405
+
     def test_anonymous_is_sent_to_sign_in(self, client):
         request = AuthenticationRequestFactory()
         response = client.get(reverse("employers:licence", args=[request.pk]))
