@@ -7,7 +7,13 @@ from django.shortcuts import render
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
 
-from .selectors import unit_for_user
+from .selectors import latest_authentication_request, unit_for_user
+
+
+def _gate(request):
+    """Why the page is closed to this employer, with the way to 身份认证 (status 200: an explanation, not an error)."""
+    latest = latest_authentication_request(request.unit)
+    return render(request, "employers/gate.html", {"unit": request.unit, "latest": latest})
 
 
 def employer_required(view):
@@ -29,7 +35,7 @@ def authenticated_unit_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.unit is None or not request.unit.is_authenticated:
-            return render(request, "employers/gate.html", {"unit": request.unit})
+            return _gate(request)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -42,7 +48,7 @@ def unit_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.unit is None:
-            return render(request, "employers/gate.html", {"unit": None})
+            return _gate(request)
         return view(request, *args, **kwargs)
 
     return wrapped

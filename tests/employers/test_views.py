@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from employers.access import authenticated_unit_required
 from employers.models import (
     ArchiveInfo,
     AuthenticationRequest,
@@ -336,3 +337,17 @@ class TestOutsiders:
         for name in ("employers:home", "employers:authentication", "employers:archive", "employers:account"):
             response = client.get(reverse(name))
             assert response.status_code == 302 and "/login" in response["Location"]
+
+
+class TestGate:
+    def test_a_rejected_unit_sees_the_reason_on_a_gated_page(self, rf):
+        request = AuthenticationRequestFactory(status=RequestStatus.REJECTED, reason="执照已过期", reviewed_at="2026-01-01T00:00Z")
+        Unit.objects.filter(pk=request.unit_id).update(auth_status=AuthStatus.REJECTED)
+        http_request = rf.get("/gated/")
+        http_request.user = request.submitted_by
+        response = authenticated_unit_required(lambda r: None)(http_request)
+        assert response.status_code == 200 and "执照已过期" in response.content.decode() and "前往身份认证" in response.content.decode()
+
+    def test_without_a_unit_the_gate_tells_about_sub_accounts(self, signed_in):
+        response = signed_in(EmployerUserFactory()).get(reverse("employers:account"))
+        assert response.status_code == 200 and "子账号" in response.text
