@@ -351,3 +351,29 @@ class TestGate:
     def test_without_a_unit_the_gate_tells_about_sub_accounts(self, signed_in):
         response = signed_in(EmployerUserFactory()).get(reverse("employers:account"))
         assert response.status_code == 200 and "子账号" in response.text
+
+
+@pytest.mark.parametrize(("method", "url_name", "args"), [
+    ("put", "employers:archive", []), ("post", "employers:account", []), ("post", "employers:cities", []),
+    ("put", "employers:contact_add", []), ("put", "employers:sub_account_add", []), ("put", "employers:mobile_change", []),
+    ("put", "employers:sub_account_password", []),
+])
+def test_wrong_method(signed_in, employer, method, url_name, args):
+    assert getattr(signed_in(employer), method)(reverse(url_name, args=args)).status_code == 405
+
+
+def test_sub_account_toggle_needs_post(signed_in, employer, sub_account):
+    url = reverse("employers:sub_account_toggle", args=[sub_account.unit_member.pk])
+    assert signed_in(employer).get(url).status_code == 405
+
+
+def test_reauthentication_from_the_account_page_keeps_the_unit_authenticated(signed_in, employer, unit_form_data):
+    unit = unit_of(employer)
+    client = signed_in(employer)
+    response = client.post(reverse("employers:authentication"),
+                           {**unit_form_data, "credit_code": unit.credit_code, "name": "改名后的公司", "licence": licence_file()})
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.is_authenticated and unit.name != "改名后的公司"
+    assert "重新认证审核中" in client.get(reverse("employers:account")).text
+    assert "重新认证正在审核中" in client.get(reverse("employers:authentication")).text
