@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contracts import selectors as contract_selectors
 from schools.forms import apply_service_errors  # the shared helper; belongs in signing_platform/forms.py
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
@@ -33,7 +34,8 @@ def home(request):
     """工作台 of an 已认证 unit; anyone else is led to the system choice and then 身份认证."""
     if request.unit is None or not request.unit.is_authenticated:
         return redirect("employers:system_choice")
-    return render(request, "employers/workbench.html", {"unit": request.unit})
+    summary = contract_selectors.workbench_summary(unit=request.unit)
+    return render(request, "employers/workbench.html", {"unit": request.unit, **summary})
 
 
 @role_required(Role.EMPLOYER)

@@ -202,3 +202,18 @@ def test_other_tenants_get_404_for_every_url(client, cast, invite):
     for role_user in (cast.student, cast.school_reviewer):
         client.force_login(role_user)
         assert client.get(LIST).status_code == 404
+
+
+def test_workbench_shows_counts_expiring_invitations_and_latest_events(
+    client, cast, invite, many_invitations, django_assert_max_num_queries
+):
+    contract = invite(valid_days=1)
+    services.refuse(actor=cast.student, contract=invite(unit_user=cast.other_employer))
+    client.force_login(cast.employer)
+    html = client.get(reverse("employers:home")).content.decode()
+    assert "已认证" in html and "签约概况" in html
+    assert "即将到期的邀请函" in html and reverse("contracts:employer_detail", args=[contract.pk]) in html
+    assert "单位已发起邀请" in html and "添加学生" in html
+    many_invitations(30)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("employers:home"))
