@@ -32,47 +32,41 @@ def reviewer_required(view):
     return wrapped
 
 
-def _filters(request, base_url: str):
-    """The filter round trip of a reviewer list: POSTed filters become a GET URL without the ID number."""
+def reviewer_list(request, *, url_name: str, selector, template: str, active_menu: str | None = None):
+    """A filtered, paginated reviewer list. POSTed filters become a GET URL without the ID number (a redirect, or
+    with htmx the list fragment and HX-Push-Url)."""
+    base = reverse(url_name)
     form = ListFilterForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
-        return form, selectors.ListFilters(), None
-    url = with_query(base_url, form.query()) if request.method == "POST" else None
-    return form, form.to_filters(), url
+    filters = form.to_filters() if form.is_valid() else selectors.ListFilters()
+    query = form.query() if form.is_valid() else {}
+    url = with_query(base, query) if request.method == "POST" and form.is_valid() else None
+    if url and not request.htmx:
+        return done(request, url)
+    rows = paginate(request, selector(reviewer=request.reviewer, filters=filters))
+    context = {
+        "form": form, "rows": rows, "query": query, "filter_query": query, "list_url": base,
+        "active_menu": active_menu or url_name,
+    }
+    return page_or_fragment(request, template, "review-list", context, push_url=url)
 
 
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 def queue(request):
     """待审核: the contracts waiting for this reviewer's level."""
-    base = reverse("contracts:review_queue")
-    form, filters, url = _filters(request, base)
-    if url and not request.htmx:
-        return done(request, url)
-    rows = paginate(request, selectors.review_queue(reviewer=request.reviewer, filters=filters))
-    context = {
-        "form": form, "rows": rows, "query": form.query() if form.is_valid() else {}, "list_url": base,
-        "filter_query": form.query() if form.is_valid() else {},
-        "active_menu": "contracts:review_queue",
-    }
-    return page_or_fragment(request, "contracts/review_queue.html", "review-list", context, push_url=url)
+    return reviewer_list(
+        request, url_name="contracts:review_queue", selector=selectors.review_queue, template="contracts/review_queue.html"
+    )
 
 
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 def history(request):
     """已审核: the decisions taken at this reviewer's level."""
-    base = reverse("contracts:review_history")
-    form, filters, url = _filters(request, base)
-    if url and not request.htmx:
-        return done(request, url)
-    rows = paginate(request, selectors.review_history(reviewer=request.reviewer, filters=filters))
-    context = {
-        "form": form, "rows": rows, "query": form.query() if form.is_valid() else {}, "list_url": base,
-        "filter_query": form.query() if form.is_valid() else {},
-        "active_menu": "contracts:review_history",
-    }
-    return page_or_fragment(request, "contracts/review_history.html", "review-list", context, push_url=url)
+    return reviewer_list(
+        request, url_name="contracts:review_history", selector=selectors.review_history,
+        template="contracts/review_history.html",
+    )
 
 
 def _detail_context(request, contract, reject_form=None):

@@ -17,7 +17,7 @@ from ..models import ContractStatus
 from .agreement import _contract_for
 from .common import done, page_or_fragment, paginate, with_query
 from .employer import detail_context
-from .reviewer import _detail_context, _filters, reviewer_required
+from .reviewer import _detail_context, reviewer_list, reviewer_required
 from .student import _student_detail_context
 
 REQUEST_TEMPLATE = "contracts/termination_request.html"
@@ -146,7 +146,10 @@ def _school_reviewer(request):
 def queue(request):
     """解约审核: agreed termination requests of the reviewer's school."""
     _school_reviewer(request)
-    return _list(request, "contracts:termination_queue", selectors.termination_queue, "contracts/termination_queue.html")
+    return reviewer_list(
+        request, url_name="contracts:termination_queue", selector=selectors.termination_queue,
+        template="contracts/termination_queue.html",
+    )
 
 
 @reviewer_required
@@ -154,22 +157,10 @@ def queue(request):
 def history(request):
     """已审核的解约申请 of the reviewer's school."""
     _school_reviewer(request)
-    return _list(request, "contracts:termination_history", selectors.termination_history,
-                 "contracts/termination_history.html")
-
-
-def _list(request, url_name, selector, template):
-    base = reverse(url_name)
-    form, filters, url = _filters(request, base)
-    if url and not request.htmx:
-        return done(request, url)
-    rows = paginate(request, selector(reviewer=request.reviewer, filters=filters))
-    query = form.query() if form.is_valid() else {}
-    context = {
-        "form": form, "rows": rows, "query": query, "filter_query": query, "list_url": base,
-        "active_menu": "contracts:termination_queue",
-    }
-    return page_or_fragment(request, template, "review-list", context, push_url=url)
+    return reviewer_list(
+        request, url_name="contracts:termination_history", selector=selectors.termination_history,
+        template="contracts/termination_history.html", active_menu="contracts:termination_queue",
+    )
 
 
 @reviewer_required
