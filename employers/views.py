@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts import selectors as contract_selectors
-from schools.forms import apply_service_errors  # the shared helper; belongs in signing_platform/forms.py
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
+from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
 from signing_platform.uploads import private_file_response

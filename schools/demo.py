@@ -7,7 +7,7 @@ from signing_platform.accounts.models import Role, User
 from signing_platform.demo import DEMO_PASSWORD
 from signing_platform.validators import id_number_check_char
 
-from .models import College, EducationLevel, Gender, Graduate, ReviewLevels, Reviewer, School
+from .models import College, EducationLevel, Gender, Graduate, Reviewer, ReviewLevels, School
 
 SCHOOLS = [
     ("10001", "示例理工大学", "北京市", ReviewLevels.TWO, ["计算机学院", "机械工程学院", "经济管理学院"]),

@@ -9,16 +9,6 @@ from .models import College, CorrectionStatus, EducationLevel, Graduate
 from .roster_import import MAX_BYTES
 
 
-def apply_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field it names, else above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 class RosterFilterForm(forms.Form):
     """年份, 院系, 专业, 学历层次, 姓名, 身份证号. Posted, so the ID number never lands in a URL."""
 

@@ -6,8 +6,8 @@ Only checked rows leave this module; `services.roster_import` writes them. Error
 import csv
 import io
 import zipfile
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
 from signing_platform.crypto import id_number_hash
+from signing_platform.forms import apply_service_errors
 
 from . import roster_import, selectors, services
 from .forms import (
@@ -22,7 +23,6 @@ from .forms import (
     GraduateForm,
     RosterFilterForm,
     RosterImportForm,
-    apply_service_errors,
 )
 from .models import CorrectionStatus, EducationLevel
 

@@ -1,6 +1,7 @@
 """Form fields shared by every app: they normalise with the validators of signing_platform.validators."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.renderers import TemplatesSetting
 
@@ -60,3 +61,13 @@ class FormRenderer(TemplatesSetting):
     """Render every field with templates/forms/field.html: label for, help and errors tied by aria-describedby."""
 
     field_template_name = "forms/field.html"
+
+
+def apply_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names, else above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)

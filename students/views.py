@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contracts import selectors as contract_selectors
 from schools import selectors as school_selectors
 from schools import services as school_services
-from schools.forms import apply_service_errors
 from schools.models import CorrectionStatus
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
+from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
 

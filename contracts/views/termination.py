@@ -15,7 +15,7 @@ from .. import selectors, services
 from ..forms import DecisionForm, TerminationRequestForm
 from ..models import ContractStatus
 from .agreement import _contract_for
-from .common import done, page_or_fragment, paginate, with_query
+from .common import done, page_or_fragment, with_query
 from .employer import detail_context
 from .reviewer import _detail_context, reviewer_list, reviewer_required
 from .student import _student_detail_context

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 
 from signing_platform import ratelimits

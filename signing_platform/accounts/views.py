@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
 
@@ -23,12 +24,6 @@ ROLE_HOME = {
     Role.SCHOOL_REVIEWER: "contracts:review_queue",
     Role.ADMIN: "admin:index",
 }
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def home(request):
@@ -50,7 +45,7 @@ def register(request):
                     mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"], password=form.cleaned_data["password1"]
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 login(request, user)
                 messages.success(request, "账号开通成功")
@@ -95,7 +90,7 @@ def password_reset(request):
                     mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"], password=form.cleaned_data["password1"]
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "密码已重置，请使用新密码登录")
                 return redirect("accounts:login")

@@ -1,6 +1,5 @@
 """Races on PostgreSQL with real concurrent connections: exactly one outcome each time, invariants intact."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from contracts import services
 from contracts.models import ACTIVE_STATES, Contract, ContractEvent, ContractStatus
+from tests import concurrency
 
 S = ContractStatus
 pytestmark = [
@@ -18,29 +18,7 @@ pytestmark = [
 
 
 def at_once(*calls):
-    """Run each call in its own thread and database connection, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except services.ContractError as exc:
-            outcomes[index] = ("refused", exc.message)
-        except Exception as exc:  # anything else is a bug the test must show
-            outcomes[index] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all(outcome is not None for outcome in outcomes), "a thread did not finish"
-    assert not [o for o in outcomes if o[0] == "error"], outcomes
-    return [kind for kind, _ in outcomes]
+    return concurrency.at_once(*calls, refusals=(services.ContractError,))
 
 
 def transitions(contract, action):

@@ -138,8 +138,8 @@ def test_accept_is_refused_while_another_contract_is_active(cast, invite):
 def test_only_the_invited_student_can_answer(cast, invite):
     contract = invite()
     for outsider in (cast.other_student, cast.employer, cast.school_reviewer):
-        assert_refused(lambda: services.accept(actor=outsider, contract=contract), "记录不存在", contract)
-        assert_refused(lambda: services.refuse(actor=outsider, contract=contract), "记录不存在", contract)
+        assert_refused(lambda outsider=outsider: services.accept(actor=outsider, contract=contract), "记录不存在", contract)
+        assert_refused(lambda outsider=outsider: services.refuse(actor=outsider, contract=contract), "记录不存在", contract)
 
 
 def test_student_refuses_with_a_reason(cast, invite):
@@ -215,8 +215,8 @@ def test_reviewers_of_another_college_or_school_cannot_review(cast, invite):
     contract = invite()
     services.accept(actor=cast.student, contract=contract)
     for outsider in (cast.other_college_reviewer, cast.other_school_reviewer, cast.employer, cast.student):
-        assert_refused(lambda: services.approve(actor=outsider, contract=contract), "记录不存在", contract)
-        assert_refused(lambda: services.reject(actor=outsider, contract=contract, reason="x"), "记录不存在", contract)
+        assert_refused(lambda outsider=outsider: services.approve(actor=outsider, contract=contract), "记录不存在", contract)
+        assert_refused(lambda outsider=outsider: services.reject(actor=outsider, contract=contract, reason="x"), "记录不存在", contract)
 
 
 def test_a_disabled_reviewer_cannot_review(cast, invite):

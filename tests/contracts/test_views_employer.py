@@ -72,7 +72,7 @@ def test_list_pages_run_a_fixed_number_of_queries(client, cast, invite, django_a
     with django_assert_max_num_queries(10):
         client.get(LIST + "?tab=signing")
     many_invitations(49)
-    with django_assert_max_num_queries(10) as captured:
+    with django_assert_max_num_queries(10):
         response = client.get(LIST + "?tab=signing")
     assert "共 50 条" in response.content.decode()
     with django_assert_max_num_queries(10):

@@ -25,7 +25,6 @@ from employers.services import UnitData
 from signing_platform.validators import credit_code_check_char
 from tests.factories import EmployerUserFactory
 
-
 SEED_MIGRATIONS = ("employers.migrations.0002_seed_natures_and_industries", "employers.migrations.0004_seed_regions")
 
 

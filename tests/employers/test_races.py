@@ -1,7 +1,5 @@
 """Races on PostgreSQL with real concurrent connections: the unit's invariants hold whoever wins."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -10,6 +8,7 @@ from employers import services
 from employers.models import AuthenticationRequest, Contact, RequestStatus, Unit
 from signing_platform.accounts.models import User
 from signing_platform.uploads import PNG
+from tests import concurrency
 from tests.employers.factories import (
     AuthenticationRequestFactory,
     ContactFactory,
@@ -32,28 +31,7 @@ def _code_lists(transactional_db):
 
 
 def at_once(*calls):
-    """Run each call in its own thread and connection, released together; 'ok' or 'refused' for each."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-            outcomes[index] = "ok"
-        except ValidationError:
-            outcomes[index] = "refused"
-        except Exception as exc:  # anything else is a bug the test must show
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
+    return sorted(concurrency.at_once(*calls, refusals=(ValidationError,)))
 
 
 @pytest.mark.parametrize("attempt", range(3))

@@ -3,7 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from schools.models import College, EducationLevel, Gender, Graduate, ReviewLevels, Reviewer, School
+from schools.models import College, EducationLevel, Gender, Graduate, Reviewer, ReviewLevels, School
 from signing_platform.accounts.models import Role
 from signing_platform.validators import id_number_check_char
 from tests.factories import ReviewerUserFactory, StudentUserFactory
