@@ -111,6 +111,8 @@ TEMPLATES = [
 FORM_RENDERER = "signing_platform.forms.FormRenderer"
 
 # Database: PostgreSQL in production (DATABASE_URL), a SQLite file for the embedded default.
+if not env_str("DATABASE_URL"):
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded default's SQLite file lives here (not in git)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
