@@ -8,7 +8,9 @@ COPY pyproject.toml constraints.txt ./
 RUN pip install --no-cache-dir -c constraints.txt .
 
 COPY . .
-RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# collectstatic needs settings that load with DEBUG off; these build-only values are never used at run time.
+RUN DEBUG=false SECRET_KEY=build-only ID_NUMBER_ENCRYPTION_KEY=build-only ID_NUMBER_HASH_KEY=build-only \
+    python manage.py collectstatic --noinput \
     && useradd --uid 1000 --create-home app \
     && mkdir -p /data/private && chown app /data/private
 
