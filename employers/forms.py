@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from signing_platform.accounts.forms import CodeRequestMixin, NewPasswordMixin
-from signing_platform.accounts.models import User
 from signing_platform.forms import CreditCodeField, MobileField, SmsCodeField
 from signing_platform.uploads import validate_upload
 from signing_platform.validators import normalize_mobile
@@ -136,26 +135,3 @@ class SubAccountPasswordForm(CodeRequestMixin, NewPasswordMixin):
 
     def should_send_code(self, mobile):
         return selectors.sub_account_awaiting_password(mobile) is not None
-
-
-class MobileChangeForm(CodeRequestMixin, forms.Form):
-    mobile = MobileField(label="新手机号", error_messages={"required": "请输入新手机号"})
-    code = SmsCodeField()
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def check_mobile_for_code(self, mobile):
-        if self.user is not None and mobile == self.user.mobile:
-            raise ValidationError("新手机号不能与当前手机号相同")
-        if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError("该手机号已被其他账号使用")
-
-    def clean_mobile(self):
-        mobile = self.cleaned_data["mobile"]
-        self.check_mobile_for_code(mobile)
-        return mobile
-
-    def unbound_copy(self):
-        return self.__class__(initial={"mobile": self.data.get("mobile", "")}, user=self.user)

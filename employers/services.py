@@ -269,28 +269,3 @@ def sub_account_set_password(*, mobile: str, code: str, password: str) -> User:
     if user is None:
         raise ValidationError({"mobile": "该手机号没有待设置密码的子账号"})
     return user
-
-
-def mobile_change(*, user: User, new_mobile: str, code: str) -> User:
-    """Move an account to a new mobile, authorised by a CHANGE_MOBILE code sent to it; the old number is told."""
-    old_mobile = user.mobile
-    try:
-        with transaction.atomic():
-            result = check_code(mobile=new_mobile, purpose=Purpose.CHANGE_MOBILE, code=code)
-            if result.ok:
-                User.objects.filter(pk=user.pk).update(mobile=new_mobile)
-                audit.record(
-                    actor=user, action="user.mobile_change", target=user, old=mask_mobile(old_mobile or ""),
-                    new=mask_mobile(new_mobile),
-                )
-                if old_mobile:
-                    notify(
-                        mobile=old_mobile,
-                        text=f"【网签平台】您的账号手机号已更换为{mask_mobile(new_mobile)}。如非本人操作，请立即联系平台。",
-                    )
-    except IntegrityError:
-        raise ValidationError({"mobile": "该手机号已被其他账号使用"}) from None
-    if not result.ok:
-        raise ValidationError({"code": result.message})
-    user.mobile = new_mobile
-    return user

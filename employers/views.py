@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contracts import selectors as contract_selectors
 from signing_platform.access import role_required
+from signing_platform.accounts import services as account_services
+from signing_platform.accounts.forms import MobileChangeForm
 from signing_platform.accounts.models import Role
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
@@ -20,7 +22,6 @@ from .forms import (
     ArchiveInfoForm,
     AuthenticationForm,
     ContactForm,
-    MobileChangeForm,
     SubAccountForm,
     SubAccountPasswordForm,
 )
@@ -258,7 +259,7 @@ def mobile_change(request):
             return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
         if form.is_valid():
             try:
-                services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+                account_services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

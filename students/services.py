@@ -10,8 +10,7 @@ from signing_platform.accounts import audit
 from signing_platform.accounts.models import Role, User
 from signing_platform.accounts.services import MOBILE_TAKEN
 from signing_platform.sms.models import Purpose
-from signing_platform.sms.services import check_code, notify
-from signing_platform.validators import mask_mobile
+from signing_platform.sms.services import check_code
 
 # One message whichever of name, ID number or school is wrong: the page must not reveal who is on a roster.
 NO_MATCH = "请核对姓名、身份证号与毕业院校"
@@ -67,22 +66,3 @@ def graduate_confirm(*, graduate: Graduate) -> bool:
         if confirmed:
             audit.record(actor=graduate.user, action="graduate.confirm", target=graduate)
     return bool(confirmed)
-
-
-def mobile_change(*, user: User, mobile: str, code: str) -> None:
-    """Move a student's sign-in mobile to a new number, authorised by a code sent to the new number."""
-    old = user.mobile
-    if mobile == old:
-        raise ValidationError({"mobile": "新手机号与当前手机号相同"})
-    try:
-        with transaction.atomic():
-            result = check_code(mobile=mobile, purpose=Purpose.CHANGE_MOBILE, code=code)
-            if result.ok:
-                User.objects.filter(pk=user.pk).update(mobile=mobile)
-                audit.record(actor=user, action="user.mobile_change", target=user, old=mask_mobile(old), new=mask_mobile(mobile))
-                notify(mobile=old, text=f"【网签平台】您的账号登录手机号已更换为{mask_mobile(mobile)}。如非本人操作，请立即联系学校。")
-    except IntegrityError:
-        raise ValidationError({"mobile": MOBILE_TAKEN}) from None
-    if not result.ok:
-        raise ValidationError({"code": result.message})
-    user.mobile = mobile

@@ -13,13 +13,15 @@ from schools import selectors as school_selectors
 from schools import services as school_services
 from schools.models import CorrectionStatus
 from signing_platform.access import role_required
+from signing_platform.accounts import services as account_services
+from signing_platform.accounts.forms import MobileChangeForm
 from signing_platform.accounts.models import Role
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
 
 from . import services
-from .forms import ActivationForm, ChangeMobileForm, CorrectionRequestForm
+from .forms import ActivationForm, CorrectionRequestForm
 
 
 def student_page(*, confirmed: bool = True):
@@ -134,17 +136,17 @@ def profile(request, graduate):
 def change_mobile(request, graduate):
     template = "students/change_mobile.html"
     if request.method == "POST":
-        form = ChangeMobileForm(request.POST, user=request.user)
+        form = MobileChangeForm(request.POST, user=request.user)
         if "send_code" in request.POST:
             return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
         if form.is_valid():
             try:
-                services.mobile_change(user=request.user, mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+                account_services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "手机号已更换，请使用新手机号登录")
                 return redirect("students:profile")
     else:
-        form = ChangeMobileForm(user=request.user)
+        form = MobileChangeForm(user=request.user)
     return render(request, template, {"form": form, **code_control_context(request, Purpose.CHANGE_MOBILE)})

@@ -8,7 +8,7 @@ from signing_platform.forms import MobileField, SmsCodeField
 from signing_platform.validators import normalize_mobile
 
 from .models import User
-from .services import MOBILE_TAKEN
+from .services import MOBILE_IN_USE, MOBILE_TAKEN
 
 
 class NewPasswordMixin(forms.Form):
@@ -57,20 +57,58 @@ class CodeRequestMixin:
         return True
 
 
-class EmployerRegisterForm(CodeRequestMixin, NewPasswordMixin):
-    mobile = MobileField()
-    code = SmsCodeField()
+class NewMobileMixin(CodeRequestMixin):
+    """A form for a mobile no account uses yet: checked before a code is sent and again on submit."""
 
-    field_order = ["mobile", "code", "password1", "password2"]
+    taken_message = MOBILE_TAKEN
 
     def check_mobile_for_code(self, mobile):
         if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(MOBILE_TAKEN)
+            raise ValidationError(self.taken_message)
 
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"]
         self.check_mobile_for_code(mobile)
         return mobile
+
+
+class EmployerRegisterForm(NewMobileMixin, NewPasswordMixin):
+    mobile = MobileField()
+    code = SmsCodeField()
+
+    field_order = ["mobile", "code", "password1", "password2"]
+
+
+class MobileChangeForm(NewMobileMixin, forms.Form):
+    """更换手机号: the current password, then a code sent to the new number."""
+
+    password = forms.CharField(
+        label="当前密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "请输入当前密码"},
+    )
+    mobile = MobileField(label="新手机号", error_messages={"required": "请输入新手机号"})
+    code = SmsCodeField()
+
+    taken_message = MOBILE_IN_USE
+    field_order = ["password", "mobile", "code"]
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def unbound_copy(self):
+        return self.__class__(user=self.user, initial={"mobile": self.data.get("mobile", "")})
+
+    def check_mobile_for_code(self, mobile):
+        if mobile == self.user.mobile:
+            raise ValidationError("新手机号不能与当前手机号相同")
+        super().check_mobile_for_code(mobile)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("当前密码不正确")
+        return password
 
 
 class PasswordResetForm(CodeRequestMixin, NewPasswordMixin):

@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from signing_platform.sms.models import Purpose
-from signing_platform.sms.services import check_code
+from signing_platform.sms.services import check_code, notify
+from signing_platform.validators import mask_mobile
 
 from . import audit
 from .models import Role, User
 
 MOBILE_TAKEN = "该手机号已注册，请直接登录"
+MOBILE_IN_USE = "该手机号已被其他账号使用"
 
 
 def employer_register(*, mobile: str, code: str, password: str) -> User:
@@ -52,3 +54,30 @@ def password_change(*, user: User, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit.record(actor=user, action="user.password_change", target=user)
+
+
+def mobile_change(*, user: User, new_mobile: str, code: str) -> User:
+    """Move an account to a new mobile, authorised by a CHANGE_MOBILE code sent to it; the old number is told."""
+    old_mobile = user.mobile
+    if new_mobile == old_mobile:
+        raise ValidationError({"mobile": "新手机号不能与当前手机号相同"})
+    try:
+        with transaction.atomic():
+            result = check_code(mobile=new_mobile, purpose=Purpose.CHANGE_MOBILE, code=code)
+            if result.ok:
+                User.objects.filter(pk=user.pk).update(mobile=new_mobile)
+                audit.record(
+                    actor=user, action="user.mobile_change", target=user,
+                    old=mask_mobile(old_mobile or ""), new=mask_mobile(new_mobile),
+                )
+                if old_mobile:
+                    notify(
+                        mobile=old_mobile,
+                        text=f"【网签平台】您的账号手机号已更换为{mask_mobile(new_mobile)}。如非本人操作，请立即联系平台。",
+                    )
+    except IntegrityError:
+        raise ValidationError({"mobile": MOBILE_IN_USE}) from None
+    if not result.ok:
+        raise ValidationError({"code": result.message})
+    user.mobile = new_mobile
+    return user

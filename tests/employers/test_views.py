@@ -270,9 +270,9 @@ class TestAccount:
         signed_in(employer)
         url = reverse("employers:mobile_change")
         ask_code(url, "13755556666")
-        response = client.post(url, {"mobile": "13755556666", "code": "000000"})
+        response = client.post(url, {"password": PASSWORD, "mobile": "13755556666", "code": "000000"})
         assert response.status_code == 200 and "验证码错误" in response.text
-        response = client.post(url, {"mobile": "13755556666", "code": outbox_code("13755556666")})
+        response = client.post(url, {"password": PASSWORD, "mobile": "13755556666", "code": outbox_code("13755556666")})
         assert response.status_code == 302
         employer.refresh_from_db()
         assert employer.mobile == "13755556666"
@@ -377,3 +377,13 @@ def test_reauthentication_from_the_account_page_keeps_the_unit_authenticated(sig
     assert unit.is_authenticated and unit.name != "改名后的公司"
     assert "重新认证审核中" in client.get(reverse("employers:account")).text
     assert "重新认证正在审核中" in client.get(reverse("employers:authentication")).text
+
+
+def test_change_mobile_needs_the_current_password(signed_in, employer, ask_code, outbox_code, client):
+    signed_in(employer)
+    url = reverse("employers:mobile_change")
+    ask_code(url, "13755556667")
+    response = client.post(url, {"password": "wrong", "mobile": "13755556667", "code": outbox_code("13755556667")})
+    assert response.status_code == 200 and "当前密码不正确" in response.text
+    employer.refresh_from_db()
+    assert employer.mobile != "13755556667"

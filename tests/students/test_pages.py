@@ -106,5 +106,5 @@ def test_change_mobile_refuses_a_wrong_password_and_a_taken_number(client, gradu
     assert "当前密码不正确" in wrong.content.decode()
     other = StudentUserFactory()
     taken = client.post(url, {"password": PASSWORD, "mobile": other.mobile, "code": "123456"})
-    assert "该手机号已注册" in taken.content.decode()
+    assert "该手机号已被其他账号使用" in taken.content.decode()
     assert Graduate.objects.get(pk=graduate.pk).user.mobile == graduate.user.mobile
