@@ -20,6 +20,7 @@ from signing_platform.accounts import audit
 from signing_platform.accounts.models import Role
 from signing_platform.sms.services import notify
 from signing_platform.uploads import validate_upload
+from students.services import destination_clear_agreement, destination_record_agreement
 
 from .models import (
     ACTIVE_STATES,
@@ -396,6 +397,7 @@ def _sign(contract: Contract, *, actor, at) -> None:
         archive_contact_name=archive.contact_name if archive else "",
         archive_contact_phone=archive.contact_phone if archive else "",
     )
+    destination_record_agreement(contract=contract, at=at)
     others = Contract.objects.select_for_update(no_key=True, of=("self",)).select_related("unit").filter(
         graduate_id=contract.graduate_id, status=S.INVITED
     )
@@ -555,6 +557,7 @@ def review_termination(*, actor, contract: Contract, approve: bool, note: str = 
             TerminationRequest.objects.filter(pk=request.pk).update(status=T.APPROVED, **reviewed)
             _move(contract, to=S.TERMINATED, actor=actor, action=Action.TERMINATION_APPROVE, at=now, note=note,
                   closed_at=now, termination_stage=TerminationStage.NONE)
+            destination_clear_agreement(contract=contract, at=now)
             _tell_both(
                 contract,
                 employer=f"{contract.graduate.name}与你单位的解约申请已通过学校审核，解约完成。",

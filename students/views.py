@@ -22,6 +22,7 @@ from signing_platform.sms.views import code_control_context, send_code
 
 from . import services
 from .forms import ActivationForm, CorrectionRequestForm
+from .models import Destination
 
 
 def student_page(*, confirmed: bool = True):
@@ -55,7 +56,9 @@ def home(request, graduate):
 @student_page()
 @require_GET
 def destination(request, graduate):
-    return render(request, "students/destination.html", {"graduate": graduate})
+    """毕业去向: the destination on record (set by the platform when an agreement is signed)."""
+    destination = Destination.objects.filter(graduate=graduate).select_related("contract__unit").first()
+    return render(request, "students/destination.html", {"graduate": graduate, "destination": destination})
 
 
 @sensitive_post_parameters("id_number", "code", "password1", "password2")

@@ -59,7 +59,7 @@ def test_menu_and_empty_states(client, graduate):
         assert label in html
     assert "暂无签约记录" in html
     assert "暂无待处理的邀请函" in client.get(reverse("contracts:student_invitations")).content.decode()
-    assert "毕业去向登记尚未开放" in client.get(reverse("students:destination")).content.decode()
+    assert "未落实" in client.get(reverse("students:destination")).content.decode()
 
 
 def test_profile_shows_the_full_id_number_to_the_graduate_only(client, graduate):
