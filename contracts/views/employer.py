@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from employers.access import authenticated_unit_required, employer_required
@@ -25,6 +26,7 @@ def _tab(request) -> selectors.Tab:
 
 @authenticated_unit_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("id_number")
 def signing_list(request):
     """签约解约: one tab at a time; tabs, filters and pages swap in place with htmx and are plain URLs too."""
     tab = _tab(request)
@@ -68,6 +70,7 @@ def _render_list(request, tab, form, filters, push_url=None):
 
 @authenticated_unit_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("id_number")
 def add_student(request):
     """添加学生: exact match of name + ID number + school against the roster, then 加入收藏夹."""
     template = "contracts/add_student.html"

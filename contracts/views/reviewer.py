@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schools.selectors import reviewer_for_user
@@ -52,6 +53,7 @@ def reviewer_list(request, *, url_name: str, selector, template: str, active_men
 
 @reviewer_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("id_number")
 def queue(request):
     """待审核: the contracts waiting for this reviewer's level."""
     return reviewer_list(
@@ -61,6 +63,7 @@ def queue(request):
 
 @reviewer_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("id_number")
 def history(request):
     """已审核: the decisions taken at this reviewer's level."""
     return reviewer_list(

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from employers.access import employer_required
@@ -143,6 +144,7 @@ def _school_reviewer(request):
 
 @reviewer_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("id_number")
 def queue(request):
     """解约审核: agreed termination requests of the reviewer's school."""
     _school_reviewer(request)
@@ -154,6 +156,7 @@ def queue(request):
 
 @reviewer_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("id_number")
 def history(request):
     """已审核的解约申请 of the reviewer's school."""
     _school_reviewer(request)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signing_platform.forms import apply_service_errors
@@ -33,6 +34,7 @@ def home(request):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def register(request):
     template = "accounts/register.html"
     if request.method == "POST":
@@ -56,6 +58,7 @@ def register(request):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -78,6 +81,7 @@ def logout_view(request):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def password_reset(request):
     template = "accounts/password_reset.html"
     if request.method == "POST":
@@ -101,6 +105,7 @@ def password_reset(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

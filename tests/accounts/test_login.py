@@ -90,3 +90,8 @@ def test_pages_of_another_role_are_404_and_anonymous_users_go_to_login(client):
     client.logout()
     response = client.get(reverse("employers:system_choice"))
     assert response.status_code == 302 and response["Location"].startswith(URL)
+
+
+def test_passwords_are_kept_out_of_error_reports(client):
+    response = login(client, "13800138000", "secret-password")
+    assert "password" in response.wsgi_request.sensitive_post_parameters

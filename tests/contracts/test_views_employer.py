@@ -217,3 +217,11 @@ def test_workbench_shows_counts_expiring_invitations_and_latest_events(
     many_invitations(30)
     with django_assert_max_num_queries(12):
         client.get(reverse("employers:home"))
+
+
+def test_a_posted_id_number_is_kept_out_of_error_reports(client, cast):
+    client.force_login(cast.employer)
+    response = client.post(LIST + "?tab=signing", {"id_number": cast.graduate.id_number()})
+    assert "id_number" in response.wsgi_request.sensitive_post_parameters
+    response = client.post(reverse("contracts:add_student"), {"name": "x", "id_number": cast.graduate.id_number()})
+    assert "id_number" in response.wsgi_request.sensitive_post_parameters
