@@ -118,9 +118,23 @@ def favorite_remove(request, pk):
 @authenticated_unit_required
 @require_http_methods(["GET", "POST"])
 def invite(request, favorite_pk):
-    """签约邀请函 to a student of the favorites; with ?from=<contract> it is 再次发起签约, prefilled from the old one."""
+    """签约邀请函 to a student of the favorites (a POST with `from` is 再次发起签约 of that record)."""
     favorite = selectors.favorite_for_employer(unit=request.unit, pk=favorite_pk)
-    previous = _previous_for(request, favorite)
+    return _invitation(request, favorite, _previous_for(request, favorite, request.POST.get("from")))
+
+
+@authenticated_unit_required
+@require_GET
+def reinvite(request, pk):
+    """再次发起签约 from a failed or void record: the invitation form for the same student, prefilled from it."""
+    contract = selectors.contract_for_employer(unit=request.unit, pk=pk)
+    favorite = contract.unit.favorites.filter(graduate_id=contract.graduate_id).first()
+    if favorite is None:
+        raise Http404
+    return _invitation(request, favorite, _previous_for(request, favorite, str(contract.pk)))
+
+
+def _invitation(request, favorite, previous: Contract | None):
     initial = {}
     if previous is not None:
         initial = {
@@ -141,8 +155,8 @@ def invite(request, favorite_pk):
     return page_or_fragment(request, "contracts/invite.html", "invite-modal", context)
 
 
-def _previous_for(request, favorite) -> Contract | None:
-    source = request.GET.get("from") or request.POST.get("from")
+def _previous_for(request, favorite, source: str | None) -> Contract | None:
+    """The record a 再次发起签约 starts from: this unit's, for the same student, failed or void; else 404."""
     if not source:
         return None
     if not source.isdigit():
@@ -151,19 +165,6 @@ def _previous_for(request, favorite) -> Contract | None:
     if previous.graduate_id != favorite.graduate_id or previous.status not in REINVITABLE_STATES:
         raise Http404
     return previous
-
-
-@employer_required
-@require_GET
-def reinvite(request, pk):
-    """再次发起签约 from a failed or void record: the invitation form for the same student, prefilled."""
-    contract = selectors.contract_for_employer(unit=request.unit, pk=pk)
-    favorite = contract.unit.favorites.filter(graduate_id=contract.graduate_id).first()
-    if favorite is None or contract.status not in REINVITABLE_STATES:
-        raise Http404
-    request.GET = request.GET.copy()
-    request.GET["from"] = str(contract.pk)
-    return invite(request, favorite.pk)
 
 
 @employer_required
