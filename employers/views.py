@@ -4,13 +4,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts import selectors as contract_selectors
 from signing_platform.access import role_required
-from signing_platform.accounts import services as account_services
-from signing_platform.accounts.forms import MobileChangeForm
 from signing_platform.accounts.models import Role
+from signing_platform.accounts.views import mobile_change_page
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
@@ -252,19 +252,5 @@ def sub_account_password(request):
 @require_http_methods(["GET", "POST"])
 def mobile_change(request):
     """更换手机号: a code to the new number authorises the change; the old number is told."""
-    template = "employers/mobile_change.html"
-    if request.method == "POST":
-        form = MobileChangeForm(request.POST, user=request.user)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
-        if form.is_valid():
-            try:
-                account_services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, "手机号已更换，请使用新手机号登录")
-                return redirect("employers:account" if request.unit is not None else "employers:home")
-    else:
-        form = MobileChangeForm(user=request.user)
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.CHANGE_MOBILE)})
+    success_url = reverse("employers:account" if request.unit is not None else "employers:home")
+    return mobile_change_page(request, template="employers/mobile_change.html", success_url=success_url)

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,9 +14,8 @@ from schools import selectors as school_selectors
 from schools import services as school_services
 from schools.models import CorrectionStatus
 from signing_platform.access import role_required
-from signing_platform.accounts import services as account_services
-from signing_platform.accounts.forms import MobileChangeForm
 from signing_platform.accounts.models import Role
+from signing_platform.accounts.views import mobile_change_page
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
@@ -137,19 +137,4 @@ def profile(request, graduate):
 @student_page()
 @require_http_methods(["GET", "POST"])
 def change_mobile(request, graduate):
-    template = "students/change_mobile.html"
-    if request.method == "POST":
-        form = MobileChangeForm(request.POST, user=request.user)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
-        if form.is_valid():
-            try:
-                account_services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, "手机号已更换，请使用新手机号登录")
-                return redirect("students:profile")
-    else:
-        form = MobileChangeForm(user=request.user)
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.CHANGE_MOBILE)})
+    return mobile_change_page(request, template="students/change_mobile.html", success_url=reverse("students:profile"))

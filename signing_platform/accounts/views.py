@@ -14,7 +14,7 @@ from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_control_context, send_code
 
 from . import services
-from .forms import EmployerRegisterForm, LoginForm, PasswordResetForm
+from .forms import EmployerRegisterForm, LoginForm, MobileChangeForm, PasswordResetForm
 from .models import Role
 
 # Where each role starts after signing in.
@@ -114,3 +114,24 @@ def password_change(request):
         messages.success(request, "密码已修改")
         return redirect(reverse("accounts:password_change"))
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+def mobile_change_page(request, *, template: str, success_url: str):
+    """更换手机号 for a signed-in user of any role: the current password, then a code to the new number."""
+    if request.method == "POST":
+        form = MobileChangeForm(request.POST, user=request.user)
+        if "send_code" in request.POST:
+            return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
+        if form.is_valid():
+            try:
+                services.mobile_change(
+                    user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "手机号已更换，请使用新手机号登录")
+                return redirect(success_url)
+    else:
+        form = MobileChangeForm(user=request.user)
+    return render(request, template, {"form": form, **code_control_context(request, Purpose.CHANGE_MOBILE)})
