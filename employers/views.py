@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts import selectors as contract_selectors
@@ -224,6 +225,7 @@ def sub_account_toggle(request, member_id):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def sub_account_password(request):
     """子账号设置密码: the person the unit's admin added sets a password with a code sent to that mobile."""
     template = "employers/sub_account_password.html"
@@ -250,6 +252,7 @@ def sub_account_password(request):
 
 @employer_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password", "code")
 def mobile_change(request):
     """更换手机号: a code to the new number authorises the change; the old number is told."""
     success_url = reverse("employers:account" if request.unit is not None else "employers:home")

@@ -136,5 +136,6 @@ def profile(request, graduate):
 
 @student_page()
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password", "code")
 def change_mobile(request, graduate):
     return mobile_change_page(request, template="students/change_mobile.html", success_url=reverse("students:profile"))

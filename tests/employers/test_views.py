@@ -387,3 +387,12 @@ def test_change_mobile_needs_the_current_password(signed_in, employer, ask_code,
     assert response.status_code == 200 and "当前密码不正确" in response.text
     employer.refresh_from_db()
     assert employer.mobile != "13755556667"
+
+
+def test_codes_and_passwords_are_kept_out_of_error_reports(signed_in, employer, client):
+    signed_in(employer)
+    response = client.post(reverse("employers:mobile_change"), {"password": "x", "mobile": "13755556668", "code": "1"})
+    assert {"password", "code"} <= set(response.wsgi_request.sensitive_post_parameters)
+    client.logout()
+    response = client.post(reverse("employers:sub_account_password"), {"mobile": "13755556668", "code": "1"})
+    assert {"code", "password1", "password2"} <= set(response.wsgi_request.sensitive_post_parameters)
