@@ -1,10 +1,9 @@
 """Reads of employer units: the unit of a user, its current archive information."""
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from signing_platform.accounts.models import Role, User
+from signing_platform.errors import NotFound, get_or_not_found
 
 from .models import ArchiveInfo, AuthenticationRequest, Contact, Region, Unit, UnitMember
 
@@ -51,24 +50,24 @@ def provinces() -> QuerySet[Region]:
 
 
 def contact_for_unit(unit: Unit, contact_id) -> Contact:
-    """A contact of this unit, or 404."""
-    return get_object_or_404(Contact, pk=contact_id, unit=unit)
+    """A contact of this unit, or NotFound."""
+    return get_or_not_found(Contact.objects.filter(unit=unit), pk=contact_id)
 
 
 def member_for_unit(unit: Unit, member_id) -> UnitMember:
-    """A member of this unit, or 404."""
-    return get_object_or_404(UnitMember.objects.select_related("user"), pk=member_id, unit=unit)
+    """A member of this unit, or NotFound."""
+    return get_or_not_found(UnitMember.objects.select_related("user").filter(unit=unit), pk=member_id)
 
 
 def licence_request_for_user(user, request_id) -> AuthenticationRequest:
-    """An authentication request whose licence `user` may see (a platform admin, or a user of that unit), or 404."""
+    """An authentication request whose licence `user` may see (a platform admin, or a user of that unit), or NotFound."""
     requests = AuthenticationRequest.objects.all()
     if not (user.is_authenticated and user.is_active and user.is_staff and user.has_perm("employers.view_authenticationrequest")):
         unit = unit_for_user(user)
         if unit is None:
-            raise Http404
+            raise NotFound
         requests = requests.filter(unit=unit)
-    return get_object_or_404(requests, pk=request_id)
+    return get_or_not_found(requests, pk=request_id)
 
 
 def sub_account_awaiting_password(mobile: str, *, lock: bool = False) -> User | None:

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "signing_platform.web.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "signing_platform.urls"
