@@ -44,7 +44,8 @@ def register(request):
         if form.is_valid():
             try:
                 user = services.employer_register(
-                    mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"], password=form.cleaned_data["password1"]
+                    mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"], password=form.cleaned_data["password1"],
+                    name=form.cleaned_data["name"],
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
