@@ -6,6 +6,7 @@ writes the new state, appends a ContractEvent, and queues its notifications, whi
 """
 
 from django.db import transaction
+from django.db.models import Subquery
 
 from employers.models import Unit, UnitMember
 from schools.models import Graduate, Reviewer
@@ -64,10 +65,14 @@ def require_authenticated_unit(unit_id: int) -> None:
 
 def lock(contract_id: int) -> Contract:
     """Lock the contract's graduate, then the contract, and return the contract as it is now."""
-    graduate_id = Contract.objects.filter(pk=contract_id).values_list("graduate_id", flat=True).first()
-    if graduate_id is None:
+    graduate = (
+        Graduate.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("user")
+        .filter(pk=Subquery(Contract.objects.filter(pk=contract_id).values("graduate_id")[:1]))
+        .first()
+    )
+    if graduate is None:
         raise NotFound
-    graduate = Graduate.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=graduate_id)
     contract = Contract.objects.select_for_update(no_key=True, of=("self",)).select_related("unit", "school").get(
         pk=contract_id
     )
