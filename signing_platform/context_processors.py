@@ -13,12 +13,13 @@ MENUS = {
     Role.STUDENT: [
         ("我的邀请", "contracts:student_invitations"),
         ("我的签约", "students:home"),
-        ("毕业去向", "students:destination"),
+        ("毕业去向", "destinations:student"),
         ("个人信息", "students:profile"),
     ],
     Role.COLLEGE_REVIEWER: [
         ("待审核", "contracts:review_queue"),
         ("已审核", "contracts:review_history"),
+        ("毕业去向审核", "destinations:review_queue"),
         ("生源信息", "schools:roster"),
         ("信息更正申请", "schools:corrections"),
     ],
@@ -26,6 +27,7 @@ MENUS = {
         ("待审核", "contracts:review_queue"),
         ("已审核", "contracts:review_history"),
         ("解约审核", "contracts:termination_queue"),
+        ("毕业去向审核", "destinations:review_queue"),
         ("生源信息", "schools:roster"),
         ("信息更正申请", "schools:corrections"),
         ("审核员管理", "schools:reviewers"),

@@ -20,5 +20,6 @@ urlpatterns = [
     path("employer/", include("employers.urls")),
     path("student/", include("students.urls")),
     path("school/", include("schools.urls")),
+    path("", include("students.destination_urls")),
     path("", include("contracts.urls")),
 ]

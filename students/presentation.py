@@ -176,7 +176,7 @@ def destination_page(destination: Destination, *, holds_active_contract: bool, p
     return {
         "destination": destination,
         "in_force": destination.record if destination.record_id else None,
-        "request": request,
+        "request_record": request,
         "state_label": DestinationState(state).label,
         "state_badge": state_badge(state),
         "returned": state == DestinationState.RETURNED,
