@@ -246,7 +246,8 @@ SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_CODE_TTL_SECONDS = 5 * 60
 SMS_CODE_MAX_TRIES = 5
-SMS_RATE_PER_MOBILE_MINUTE = "1/60s"
+# The wait between two codes to one mobile, counted from the last send (not a fixed clock window).
+SMS_RESEND_SECONDS = 60
 SMS_RATE_PER_MOBILE_DAY = "10/d"
 SMS_RATE_PER_IP = env_str("SMS_RATE_PER_IP", "20/h")
 

@@ -5,10 +5,12 @@ import re
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from signing_platform.celery import app as celery_app
 
@@ -69,6 +71,21 @@ def ask_code(client, django_capture_on_commit_callbacks):
             return client.post(url, {"mobile": mobile, "send_code": "1", **data}, **headers)
 
     return ask
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock (`timezone.now`) held still at the real time; `clock.advance(seconds=…)` moves it on."""
+
+    class Clock:
+        now = timezone.now()
+
+        def advance(self, **delta):
+            self.now += timedelta(**delta)
+
+    held = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: held.now)
+    return held
 
 
 @pytest.fixture
