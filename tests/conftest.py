@@ -51,10 +51,11 @@ def _private_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def eager_tasks():
     """Tasks run inline in tests, with or without REDIS_URL; tests of the real worker switch this off."""
+    # Set under the settings' own (CELERY_) names: celery 5.6 does not let the short name override them at run time.
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    celery_app.conf.task_always_eager = previous
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
 @pytest.fixture
