@@ -19,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --address $(HOST):$(PORT)
 	@# No broker here: the beat jobs (expiry, reminders, SMS sweep) run in a background process beside the server.
 	$(BIN)/python manage.py run_periodic_jobs --every 60 > var/periodic-jobs.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -29,7 +29,6 @@ ACTIVE_STATES = (
     ContractStatus.SIGNED,
     ContractStatus.TERMINATING,
 )
-UNDER_REVIEW_STATES = (ContractStatus.ACCEPTED, ContractStatus.COLLEGE_APPROVED)
 # 再次发起签约 is offered from these (签约失败 and 失效).
 REINVITABLE_STATES = (
     ContractStatus.REFUSED,
@@ -172,25 +171,12 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.unit} → {self.graduate} ({self.get_status_display()})"
 
-    def is_overdue(self, now=None) -> bool:
-        return self.status == ContractStatus.INVITED and self.deadline <= (now or timezone.now())
-
     @property
     def shown_status(self) -> str:
-        """最新状态 as users read it: an invitation past its deadline is expired even before the job marks it."""
-        if self.is_overdue():
-            return ContractStatus.EXPIRED.label
-        if self.status == ContractStatus.ACCEPTED:
-            return "学生已应约提交申请（待学院审核）" if self.two_level_review else "学生已应约提交申请（待学校审核）"
-        if self.status == ContractStatus.COLLEGE_APPROVED:
-            return "学院审核通过（待学校审核）"
-        if self.status == ContractStatus.REJECTED and self.review_note:
-            return f"{ContractStatus.REJECTED.label}：{self.review_note}"
-        if self.status == ContractStatus.TERMINATING:
-            return f"解约中（{self.get_termination_stage_display()}）"
-        if self.status == ContractStatus.SIGNED and self.termination_stage == TerminationStage.FAILED:
-            return f"解约失败（{self.termination_note}）" if self.termination_note else "解约失败"
-        return self.get_status_display()
+        """最新状态 as users read it now (an invitation past its deadline is expired even before the job marks it)."""
+        from .presentation import status_label
+
+        return status_label(self, timezone.now())
 
 
 class ContractEvent(models.Model):
@@ -308,24 +294,11 @@ class TerminationRequest(models.Model):
     def counterpart_side(self) -> str:
         return Side.STUDENT if self.requester_side == Side.EMPLOYER else Side.EMPLOYER
 
-    def is_overdue(self, now=None) -> bool:
-        return self.status == TerminationStatus.PENDING and self.counterpart_deadline <= (now or timezone.now())
-
-    def awaits(self, side: str, now=None) -> bool:
-        """Whether `side` may still answer this request (pending, before its deadline, and not theirs)."""
-        return self.status == TerminationStatus.PENDING and self.counterpart_side == side and not self.is_overdue(now)
-
-    @property
-    def awaits_employer(self) -> bool:
-        return self.awaits(Side.EMPLOYER)
-
-    @property
-    def awaits_student(self) -> bool:
-        return self.awaits(Side.STUDENT)
-
     @property
     def shown_status(self) -> str:
-        return TerminationStatus.EXPIRED.label if self.is_overdue() else self.get_status_display()
+        from .presentation import termination_status_label
+
+        return termination_status_label(self, timezone.now())
 
 
 class AgreementSequence(models.Model):

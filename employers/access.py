@@ -7,13 +7,16 @@ from django.shortcuts import render
 from signing_platform.access import role_required
 from signing_platform.accounts.models import Role
 
-from .selectors import latest_authentication_request, unit_for_user
+from .selectors import authentication_state, latest_authentication_request, unit_for_user
 
 
 def _gate(request):
-    """Why the page is closed to this employer, with the way to 身份认证 (status 200: an explanation, not an error)."""
-    latest = latest_authentication_request(request.unit)
-    return render(request, "employers/gate.html", {"unit": request.unit, "latest": latest})
+    """Why the page is closed to this employer: the unit's 认证 status (待审核, or 未通过 with the reason) and the way on.
+
+    Status 200: an explanation, not an error.
+    """
+    state = authentication_state(request.unit, latest_authentication_request(request.unit))
+    return render(request, "employers/gate.html", {"unit": request.unit, "state": state})
 
 
 def employer_required(view):

@@ -63,7 +63,7 @@ class AuthenticationForm(forms.Form):
     )
     address = forms.CharField(label="单位地址", max_length=200, error_messages={"required": "请输入单位地址"})
     contact_name = forms.CharField(label="联系人", max_length=50, error_messages={"required": "请输入联系人"})
-    contact_phone = PhoneField()
+    contact_phone = PhoneField(help_text="手机号或带区号的固定电话；填写手机号的，审核通过后此联系人即成为本单位的签约联系人")
     licence = forms.FileField(
         label="营业执照", help_text="JPG、PNG 图片或 PDF，不超过5MB", error_messages={"required": "请上传营业执照"},
         widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"}),
@@ -71,7 +71,11 @@ class AuthenticationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = selectors.cities_of(self.province_id())
+        province_id = self.province_id()
+        self.fields["city"].queryset = selectors.cities_of(province_id)
+        if province_id is None:
+            # Until a province is chosen the city list is empty and says what to do first.
+            self.fields["city"].empty_label = "请先选择省份"
         # htmx: changing the province swaps in the city select of that province.
         self.fields["province"].widget.attrs.update(
             {"hx-get": reverse("employers:cities"), "hx-target": "#city-field", "hx-swap": "outerHTML"}

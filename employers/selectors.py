@@ -1,12 +1,13 @@
 """Reads of employer units: the unit of a user, its current archive information."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from signing_platform.accounts.models import Role, User
+from signing_platform.errors import NotFound, get_or_not_found
 
-from .models import ArchiveInfo, AuthenticationRequest, Contact, Region, Unit, UnitMember
+from .models import ArchiveInfo, AuthenticationRequest, AuthStatus, Contact, Region, RequestStatus, Unit, UnitMember
 
 
 def unit_for_user(user) -> Unit | None:
@@ -29,6 +30,49 @@ def latest_authentication_request(unit: Unit | None) -> AuthenticationRequest | 
     return unit.authentication_requests.select_related("province", "city", "nature", "industry").first()
 
 
+@dataclass(frozen=True)
+class AuthenticationState:
+    """What employer pages say about a unit's 身份认证, as booleans for the templates (never raw status strings)."""
+
+    label: str  # 未认证 / 待审核 / 已认证 / 未通过, as the unit's badge shows it
+    authenticated: bool  # 已认证: the unit may use online signing
+    pending: bool  # a submission is under review (a first authentication or a re-authentication)
+    rejected: bool  # the unit was never approved and its last submission was refused
+    reason: str  # why the last submission was refused ("" otherwise)
+    submitted: bool  # the unit has submitted at least once (so it has a status to show on 工作台)
+
+    @property
+    def badge(self) -> str:
+        """The CSS modifier of the status badge."""
+        if self.authenticated:
+            return "badge-ok"
+        if self.rejected:
+            return "badge-bad"
+        return "badge-warn" if self.pending else "badge-muted"
+
+
+def authentication_state(unit: Unit | None, latest: AuthenticationRequest | None) -> AuthenticationState:
+    """The 身份认证 state of `unit` given its latest request (latest_authentication_request)."""
+    status = unit.auth_status if unit is not None else AuthStatus.UNAUTHENTICATED
+    last_refused = latest is not None and latest.status == RequestStatus.REJECTED
+    return AuthenticationState(
+        label=AuthStatus(status).label,
+        authenticated=status == AuthStatus.AUTHENTICATED,
+        pending=latest is not None and latest.status == RequestStatus.PENDING,
+        rejected=status == AuthStatus.REJECTED,
+        reason=latest.reason if last_refused else "",
+        submitted=status != AuthStatus.UNAUTHENTICATED,
+    )
+
+
+def unit_setup(unit: Unit) -> dict:
+    """What a unit still lacks for signing: an active 签约联系人 (needed to invite) and 档案 information."""
+    return {
+        "missing_contact": not Contact.objects.filter(unit=unit, is_active=True).exists(),
+        "missing_archive": not ArchiveInfo.objects.filter(unit=unit).exists(),
+    }
+
+
 def archive_history(unit: Unit, *, limit: int = 10) -> list[ArchiveInfo]:
     return list(ArchiveInfo.objects.filter(unit=unit).select_related("created_by").order_by("-created_at", "-id")[:limit])
 
@@ -42,7 +86,10 @@ def unit_members(unit: Unit) -> list[UnitMember]:
 
 
 def cities_of(province_id) -> QuerySet[Region]:
-    """The prefecture-level divisions of a province (none for an unknown or non-province id)."""
+    """The prefecture-level divisions of a province (none for no province, an unknown or a non-province id)."""
+    if province_id is None:
+        # parent_id=None would match the provinces themselves.
+        return Region.objects.none()
     return Region.objects.filter(parent_id=province_id, parent__parent__isnull=True)
 
 
@@ -51,24 +98,24 @@ def provinces() -> QuerySet[Region]:
 
 
 def contact_for_unit(unit: Unit, contact_id) -> Contact:
-    """A contact of this unit, or 404."""
-    return get_object_or_404(Contact, pk=contact_id, unit=unit)
+    """A contact of this unit, or NotFound."""
+    return get_or_not_found(Contact.objects.filter(unit=unit), pk=contact_id)
 
 
 def member_for_unit(unit: Unit, member_id) -> UnitMember:
-    """A member of this unit, or 404."""
-    return get_object_or_404(UnitMember.objects.select_related("user"), pk=member_id, unit=unit)
+    """A member of this unit, or NotFound."""
+    return get_or_not_found(UnitMember.objects.select_related("user").filter(unit=unit), pk=member_id)
 
 
 def licence_request_for_user(user, request_id) -> AuthenticationRequest:
-    """An authentication request whose licence `user` may see (a platform admin, or a user of that unit), or 404."""
+    """An authentication request whose licence `user` may see (a platform admin, or a user of that unit), or NotFound."""
     requests = AuthenticationRequest.objects.all()
     if not (user.is_authenticated and user.is_active and user.is_staff and user.has_perm("employers.view_authenticationrequest")):
         unit = unit_for_user(user)
         if unit is None:
-            raise Http404
+            raise NotFound
         requests = requests.filter(unit=unit)
-    return get_object_or_404(requests, pk=request_id)
+    return get_or_not_found(requests, pk=request_id)
 
 
 def sub_account_awaiting_password(mobile: str, *, lock: bool = False) -> User | None:

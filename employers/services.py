@@ -16,7 +16,7 @@ from signing_platform.accounts import services as account_services
 from signing_platform.accounts.models import Role, User
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.services import notify
-from signing_platform.validators import mask_mobile
+from signing_platform.validators import mask_mobile, normalize_mobile
 
 from . import selectors
 from .models import (
@@ -131,9 +131,27 @@ def authentication_approve(*, request_id: int, reviewer: User) -> Authentication
         unit.authenticated_at = now
         unit.save()
         audit.record(actor=reviewer, action="unit.authentication_approve", target=request, unit=unit.pk)
+        _contact_from_authentication(unit=unit, request=request, reviewer=reviewer)
         _tell_applicant(request, f"【网签平台】您单位“{unit.name}”的身份认证已审核通过，现在可以使用网上签约。")
     request.refresh_from_db()
     return request
+
+
+def _contact_from_authentication(*, unit: Unit, request: AuthenticationRequest, reviewer: User) -> Contact | None:
+    """The 联系人 given at 身份认证 becomes a 签约联系人, so a newly authenticated unit can send invitations at once.
+
+    Only for a mobile 联系电话 (contacts are told by SMS; a landline cannot be one) that no active contact of the unit
+    already has. Runs in the approval's transaction, under its lock of the unit.
+    """
+    try:
+        mobile = normalize_mobile(request.contact_phone)
+    except ValidationError:
+        return None
+    if Contact.objects.filter(unit=unit, mobile=mobile, is_active=True).exists():
+        return None
+    contact = Contact.objects.create(unit=unit, name=request.contact_name, mobile=mobile)
+    audit.record(actor=reviewer, action="unit.contact_add", target=contact, unit=unit.pk, source="authentication")
+    return contact
 
 
 def authentication_reject(*, request_id: int, reviewer: User, reason: str) -> AuthenticationRequest:

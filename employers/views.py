@@ -33,11 +33,18 @@ SIGNING_SYSTEM = "signing"
 
 @employer_required
 def home(request):
-    """工作台 of an 已认证 unit; anyone else is led to the system choice and then 身份认证."""
-    if request.unit is None or not request.unit.is_authenticated:
+    """工作台: the unit's 认证 status and what it still lacks; once 已认证, the signing summary too.
+
+    An employer without a unit, or whose unit has never submitted 身份认证, is led to the system choice first.
+    """
+    unit = request.unit
+    state = selectors.authentication_state(unit, selectors.latest_authentication_request(unit))
+    if unit is None or not state.submitted:
         return redirect("employers:system_choice")
-    summary = contract_selectors.workbench_summary(unit=request.unit)
-    return render(request, "employers/workbench.html", {"unit": request.unit, **summary})
+    context = {"unit": unit, "state": state, **selectors.unit_setup(unit)}
+    if state.authenticated:
+        context.update(contract_selectors.workbench_summary(unit=unit))
+    return render(request, "employers/workbench.html", context)
 
 
 @role_required(Role.EMPLOYER)
@@ -65,8 +72,8 @@ def authentication(request):
     unit = request.unit
     latest = selectors.latest_authentication_request(unit)
     member = getattr(request.user, "unit_member", None) if unit is not None else None
-    pending = latest is not None and latest.status == RequestStatus.PENDING
-    can_submit = not pending and (unit is None or (member is not None and member.is_admin))
+    state = selectors.authentication_state(unit, latest)
+    can_submit = not state.pending and (unit is None or (member is not None and member.is_admin))
     if request.method == "POST" and can_submit:
         form = AuthenticationForm(request.POST, request.FILES)
         if "refresh_cities" in request.POST:
@@ -84,13 +91,16 @@ def authentication(request):
                 messages.success(request, "身份认证信息已提交，请等待平台审核")
                 return redirect("employers:authentication")
     elif request.method == "POST":
-        messages.error(request, services.ALREADY_PENDING if pending else services.ADMIN_ONLY)
+        messages.error(request, services.ALREADY_PENDING if state.pending else services.ADMIN_ONLY)
         return redirect("employers:authentication")
     else:
         form = AuthenticationForm(initial=_authentication_initial(unit, latest)) if can_submit else None
     return render(
         request, "employers/authentication.html",
-        {"unit": unit, "latest": latest, "form": form, "pending": pending, "is_admin": member is not None and member.is_admin},
+        {
+            "unit": unit, "latest": latest, "form": form, "state": state,
+            "is_admin": member is not None and member.is_admin,
+        },
     )
 
 
@@ -146,12 +156,13 @@ def archive(request):
 def account(request):
     """账号管理: 单位信息, 签约联系人, 子账号 (for the unit's admin), 修改密码, 更换手机号."""
     member = request.user.unit_member
+    latest = selectors.latest_authentication_request(request.unit)
     return render(
         request, "employers/account.html",
         {
             "unit": request.unit, "is_admin": member.is_admin, "contacts": selectors.unit_contacts(request.unit),
             "members": selectors.unit_members(request.unit) if member.is_admin else [],
-            "latest": selectors.latest_authentication_request(request.unit),
+            "state": selectors.authentication_state(request.unit, latest),
         },
     )
 

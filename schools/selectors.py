@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from signing_platform.accounts.models import Role
 from signing_platform.crypto import id_number_hash
+from signing_platform.errors import get_or_not_found
 
 from .models import College, CorrectionRequest, CorrectionStatus, Graduate, Reviewer, School
 
@@ -22,14 +22,6 @@ def reviewer_for_user(user) -> Reviewer | None:
     )
 
 
-def require_reviewer(user, *, school_level: bool = False) -> Reviewer:
-    """The reviewer record of `user` or Http404; with school_level=True only a school reviewer passes."""
-    reviewer = reviewer_for_user(user)
-    if reviewer is None or (school_level and not reviewer.is_school_reviewer):
-        raise Http404
-    return reviewer
-
-
 def graduates_for_reviewer(reviewer: Reviewer) -> QuerySet[Graduate]:
     """The roster a reviewer may see: their school's, narrowed to their college for a college reviewer."""
     graduates = Graduate.objects.filter(school_id=reviewer.school_id)
@@ -38,19 +30,16 @@ def graduates_for_reviewer(reviewer: Reviewer) -> QuerySet[Graduate]:
     return graduates
 
 
-def _get_or_404(queryset: QuerySet, pk, *, for_update: bool):
+def _get_or_not_found(queryset: QuerySet, pk, *, for_update: bool):
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_not_found(queryset, pk=pk)
 
 
 def graduate_for_reviewer(*, reviewer: Reviewer, graduate_id: int, for_update: bool = False) -> Graduate:
-    """Fetch and authorise: a graduate in the reviewer's scope, else Http404."""
+    """Fetch and authorise: a graduate in the reviewer's scope, else NotFound."""
     graduates = graduates_for_reviewer(reviewer).select_related("school", "college")
-    return _get_or_404(graduates, graduate_id, for_update=for_update)
+    return _get_or_not_found(graduates, graduate_id, for_update=for_update)
 
 
 def graduate_exact_match(*, name: str, id_number: str, school: School, for_update: bool = False) -> Graduate | None:
@@ -119,8 +108,8 @@ def college_reviewers_for(reviewer: Reviewer) -> QuerySet[Reviewer]:
 
 
 def college_reviewer_for(*, reviewer: Reviewer, reviewer_id: int, for_update: bool = False) -> Reviewer:
-    """Fetch and authorise: a college reviewer of the school reviewer's school, else Http404."""
-    return _get_or_404(college_reviewers_for(reviewer), reviewer_id, for_update=for_update)
+    """Fetch and authorise: a college reviewer of the school reviewer's school, else NotFound."""
+    return _get_or_not_found(college_reviewers_for(reviewer), reviewer_id, for_update=for_update)
 
 
 def corrections_for_reviewer(*, reviewer: Reviewer, status: str = CorrectionStatus.PENDING) -> QuerySet[CorrectionRequest]:
@@ -133,9 +122,9 @@ def corrections_for_reviewer(*, reviewer: Reviewer, status: str = CorrectionStat
 
 
 def correction_for_reviewer(*, reviewer: Reviewer, correction_id: int, for_update: bool = False) -> CorrectionRequest:
-    """Fetch and authorise: a correction request of a graduate in the reviewer's scope, else Http404."""
+    """Fetch and authorise: a correction request of a graduate in the reviewer's scope, else NotFound."""
     corrections = CorrectionRequest.objects.filter(graduate__in=graduates_for_reviewer(reviewer))
-    return _get_or_404(corrections.select_related("graduate", "graduate__user"), correction_id, for_update=for_update)
+    return _get_or_not_found(corrections.select_related("graduate", "graduate__user"), correction_id, for_update=for_update)
 
 
 def schools_for_activation() -> QuerySet[School]:

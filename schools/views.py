@@ -1,22 +1,20 @@
 import csv
 import io
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from signing_platform.access import role_required
-from signing_platform.accounts.models import Role
 from signing_platform.crypto import id_number_hash
 from signing_platform.forms import apply_service_errors
+from signing_platform.web import page_or_fragment, paginate, with_query
 
 from . import roster_import, selectors, services
+from .access import reviewer_required
 from .forms import (
     CollegeReviewerForm,
     CorrectionResolveForm,
@@ -25,9 +23,6 @@ from .forms import (
     RosterImportForm,
 )
 from .models import CorrectionStatus, EducationLevel
-
-reviewer_only = role_required(Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER)
-ROSTER_PAGE_SIZE = 20
 
 
 def _filters_from_query(query) -> selectors.RosterFilters:
@@ -62,11 +57,11 @@ def _query_from_form(form) -> dict:
 
 
 @sensitive_post_parameters("id_number")
-@reviewer_only
+@reviewer_required
 @require_http_methods(["GET", "POST"])
 def roster(request):
     """生源信息: filters are posted (the ID number is hashed before it reaches a URL), pages are plain links."""
-    reviewer = selectors.require_reviewer(request.user)
+    reviewer = request.reviewer
     form_kwargs = {"years": selectors.roster_years(reviewer), "colleges": selectors.colleges_for_reviewer(reviewer)}
     list_url = reverse("schools:roster")
     push_url = page = None
@@ -74,7 +69,7 @@ def roster(request):
         form = RosterFilterForm(request.POST, **form_kwargs)
         query = {key: value for key, value in _query_from_form(form).items() if value != ""} if form.is_valid() else {}
         if form.is_valid():
-            push_url = f"{list_url}?{urlencode(query)}" if query else list_url
+            push_url = with_query(list_url, query)
             if not request.htmx:
                 return redirect(push_url)
     else:
@@ -90,23 +85,18 @@ def roster(request):
         )
     if form.is_valid() or request.method == "GET":
         graduates = selectors.roster_for_reviewer(reviewer=reviewer, filters=filters)
-        page = Paginator(graduates, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, graduates)
     context = {
         "form": form, "page": page, "query": query, "list_url": list_url, "filtered_by_id": bool(filters.id_hash),
     }
-    if request.htmx:
-        response = render(request, "schools/roster.html#roster-list", context)
-        if push_url:
-            response["HX-Push-Url"] = push_url
-        return response
-    return render(request, "schools/roster.html", context)
+    return page_or_fragment(request, "schools/roster.html", "roster-list", context, push_url=push_url)
 
 
 @sensitive_post_parameters("id_number")
-@reviewer_only
+@reviewer_required
 @require_http_methods(["GET", "POST"])
 def graduate_edit(request, graduate_id: int):
-    reviewer = selectors.require_reviewer(request.user)
+    reviewer = request.reviewer
     graduate = selectors.graduate_for_reviewer(reviewer=reviewer, graduate_id=graduate_id)
     colleges = selectors.colleges_for_reviewer(reviewer)
     form = GraduateForm(request.POST or None, instance=graduate, colleges=colleges)
@@ -121,11 +111,11 @@ def graduate_edit(request, graduate_id: int):
     return render(request, "schools/graduate_edit.html", {"form": form, "graduate": graduate, "active_menu": "schools:roster"})
 
 
-@reviewer_only
+@reviewer_required(school_level=True)
 @require_http_methods(["GET", "POST"])
 def roster_import_view(request):
     """生源导入: check the whole file, then write it all (or only its good rows, if the reviewer chose so)."""
-    reviewer = selectors.require_reviewer(request.user, school_level=True)
+    reviewer = request.reviewer
     result = checked = None
     if request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES)
@@ -149,11 +139,10 @@ def roster_import_view(request):
     return render(request, "schools/roster_import.html", context)
 
 
-@reviewer_only
+@reviewer_required(school_level=True)
 @require_GET
 def roster_template(request):
     """The import template with the Chinese headers: XLSX by default, CSV (UTF-8 with BOM, opens in Excel) on ?format=csv."""
-    selectors.require_reviewer(request.user, school_level=True)
     rows = roster_import.template_rows()
     if request.GET.get("format") == "csv":
         buffer = io.StringIO()
@@ -182,11 +171,11 @@ def roster_template(request):
     return response
 
 
-@reviewer_only
+@reviewer_required(school_level=True)
 @require_http_methods(["GET", "POST"])
 def reviewers(request):
     """审核员管理: the school's college reviewers, and a form to add one."""
-    reviewer = selectors.require_reviewer(request.user, school_level=True)
+    reviewer = request.reviewer
     colleges = selectors.colleges_for_reviewer(reviewer)
     form = CollegeReviewerForm(request.POST or None, colleges=colleges)
     if request.method == "POST" and form.is_valid():
@@ -203,14 +192,14 @@ def reviewers(request):
         else:
             messages.success(request, f"已添加院系审核员 {created.user.username}")
             return redirect("schools:reviewers")
-    rows = Paginator(selectors.college_reviewers_for(reviewer), 50).get_page(request.GET.get("page"))
+    rows = paginate(request, selectors.college_reviewers_for(reviewer), per_page=50)
     return render(request, "schools/reviewers.html", {"form": form, "page": rows, "query": {}, "list_url": reverse("schools:reviewers")})
 
 
-@reviewer_only
+@reviewer_required(school_level=True)
 @require_POST
 def reviewer_set_active(request, reviewer_id: int):
-    reviewer = selectors.require_reviewer(request.user, school_level=True)
+    reviewer = request.reviewer
     target = selectors.college_reviewer_for(reviewer=reviewer, reviewer_id=reviewer_id)
     active = request.POST.get("active") == "1"
     if services.college_reviewer_set_active(reviewer=reviewer, target=target, active=active):
@@ -220,16 +209,16 @@ def reviewer_set_active(request, reviewer_id: int):
     return redirect("schools:reviewers")
 
 
-@reviewer_only
+@reviewer_required
 @require_GET
 def corrections(request):
     """信息更正申请: pending requests first; handled ones on ?status=…"""
-    reviewer = selectors.require_reviewer(request.user)
+    reviewer = request.reviewer
     status = request.GET.get("status", CorrectionStatus.PENDING)
     if status not in CorrectionStatus.values:
         status = CorrectionStatus.PENDING
     rows = selectors.corrections_for_reviewer(reviewer=reviewer, status=status)
-    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     context = {
         "page": page, "status": status, "statuses": CorrectionStatus.choices, "form": CorrectionResolveForm(),
         "query": {"status": status}, "list_url": reverse("schools:corrections"),
@@ -237,10 +226,10 @@ def corrections(request):
     return render(request, "schools/corrections.html", context)
 
 
-@reviewer_only
+@reviewer_required
 @require_POST
 def correction_resolve(request, correction_id: int):
-    reviewer = selectors.require_reviewer(request.user)
+    reviewer = request.reviewer
     correction = selectors.correction_for_reviewer(reviewer=reviewer, correction_id=correction_id)
     form = CorrectionResolveForm(request.POST)
     if not form.is_valid():

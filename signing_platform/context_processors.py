@@ -34,7 +34,17 @@ MENUS = {
 }
 
 
+def site_info() -> dict:
+    """主办单位, 服务热线 and 备案号 of this deployment (settings SITE_*); with DEBUG an unset 备案号 shows its slot."""
+    return {
+        "organizer": settings.SITE_ORGANIZER,
+        "hotline": settings.SITE_HOTLINE,
+        "icp_number": settings.SITE_ICP_NUMBER,
+        "placeholders": settings.DEBUG,
+    }
+
+
 def platform(request):
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    return {"menu": MENUS.get(role, []), "show_outbox": settings.DEBUG}
+    return {"menu": MENUS.get(role, []), "show_outbox": settings.DEBUG, "site": site_info()}

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "signing_platform.web.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "signing_platform.urls"
@@ -264,3 +265,9 @@ LOGGING = {
 }
 
 ADMINS = [("ops", addr) for addr in env_list("ADMIN_EMAILS")]
+
+# Who runs this deployment, shown on the home page and in every page's footer (a government service shows its
+# 主办单位, 服务热线 and ICP 备案号). Empty values are left out of the pages.
+SITE_ORGANIZER = env_str("SITE_ORGANIZER")
+SITE_HOTLINE = env_str("SITE_HOTLINE")
+SITE_ICP_NUMBER = env_str("SITE_ICP_NUMBER")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from signing_platform import guides
 from signing_platform.accounts import views as account_views
 from signing_platform.health import healthz
 from signing_platform.sms import views as sms_views
@@ -12,6 +13,7 @@ admin.site.index_title = "平台管理"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("guide/<slug:audience>/", guides.guide, name="guide"),
     path("admin/", admin.site.urls),
     path("accounts/", include("signing_platform.accounts.urls")),
     path("dev/outbox/", sms_views.outbox, name="sms_outbox"),

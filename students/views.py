@@ -1,47 +1,25 @@
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contracts import selectors as contract_selectors
-from schools import selectors as school_selectors
+from contracts.views import student as contract_views
 from schools import services as school_services
 from schools.models import CorrectionStatus
-from signing_platform.access import role_required
-from signing_platform.accounts.models import Role
 from signing_platform.accounts.views import mobile_change_page
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.views import code_form_page
 
 from . import services
+from .access import student_page
 from .forms import ActivationForm, CorrectionRequestForm
 from .models import Destination
-
-
-def student_page(*, confirmed: bool = True):
-    """A page of a student with a roster entry (404 otherwise); with confirmed=True, only after 信息确认."""
-
-    def decorator(view):
-        @role_required(Role.STUDENT)
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            graduate = school_selectors.graduate_for_student(request.user)
-            if graduate is None:
-                raise Http404
-            if confirmed and graduate.confirmed_at is None:
-                return redirect("students:confirm")
-            return view(request, graduate, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @student_page()
@@ -49,8 +27,10 @@ def student_page(*, confirmed: bool = True):
 def home(request, graduate):
     """我的签约: the contract under review or in force, with its progress."""
     contract = contract_selectors.current_contract_for_student(graduate=graduate)
-    steps = contract_selectors.progress_steps(contract) if contract else []
-    return render(request, "students/home.html", {"graduate": graduate, "contract": contract, "steps": steps})
+    context = {"graduate": graduate, "contract": contract}
+    if contract is not None:
+        context.update(contract_views.detail_context(contract), active_menu="students:home")
+    return render(request, "students/home.html", context)
 
 
 @student_page()

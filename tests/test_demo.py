@@ -1,4 +1,8 @@
+import shutil
+import subprocess
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from contracts.models import Contract, ContractStatus
@@ -27,3 +31,26 @@ def test_demo_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("load_demo")
+
+
+@pytest.mark.parametrize(
+    ("address", "url"),
+    [("127.0.0.1:8123", "http://127.0.0.1:8123"), ("0.0.0.0:9000", "http://127.0.0.1:9000"),
+     ("localhost:8001", "http://localhost:8001")],
+)
+def test_the_printed_links_use_the_servers_address(settings, capsys, address, url):
+    settings.DEBUG = True
+    call_command("load_demo", address=address)
+    out = capsys.readouterr().out
+    assert f"打开 {url} 登录" in out and f"{url}/dev/outbox/" in out
+    assert ":8000" not in out
+
+
+def test_make_run_hands_its_port_to_the_printout():
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123", "HOST=0.0.0.0"], cwd=django_settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    assert "manage.py load_demo --address 0.0.0.0:8123" in dry_run
+    assert "runserver 0.0.0.0:8123" in dry_run

@@ -1,21 +1,10 @@
-"""Termination (解约) pieces every page of a contract shows: the latest request, its progress, the answer forms."""
+"""The 同意/不同意解约 forms every page of a contract may show."""
 
 from django import template
 
-from .. import selectors
 from ..forms import DecisionForm
 
 register = template.Library()
-
-
-@register.filter
-def latest_termination(contract):
-    return selectors.latest_termination(contract)
-
-
-@register.filter
-def termination_steps(contract):
-    return selectors.termination_steps(contract)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,19 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from employers.selectors import unit_for_user
 from schools.selectors import reviewer_for_user
 from signing_platform.accounts.models import Role
+from signing_platform.errors import NotFound
 
-from .. import selectors
-from ..models import ContractStatus
+from .. import rules, selectors
 from ..pdf import render_agreement
 
-SIGNED_STATES = (ContractStatus.SIGNED, ContractStatus.TERMINATING, ContractStatus.TERMINATED)
 
-
-def _contract_for(user, pk):
+def contract_for_party(user, pk):
     """The contract as the three parties may see it: the unit's users, the student, the school's reviewers."""
     if user.role == Role.EMPLOYER:
         return selectors.contract_for_employer(unit=unit_for_user(user), pk=pk)
@@ -21,7 +19,7 @@ def _contract_for(user, pk):
         return selectors.contract_for_student(user=user, pk=pk)
     reviewer = reviewer_for_user(user)
     if reviewer is None:
-        raise Http404
+        raise NotFound
     return selectors.contract_for_reviewer(reviewer=reviewer, pk=pk)
 
 
@@ -29,9 +27,9 @@ def _contract_for(user, pk):
 @require_GET
 def agreement_pdf(request, pk):
     """就业协议书 of a signed contract, as a PDF download."""
-    contract = _contract_for(request.user, pk)
-    if contract.status not in SIGNED_STATES:
-        raise Http404
+    contract = contract_for_party(request.user, pk)
+    if not rules.has_agreement(contract):
+        raise NotFound
     response = HttpResponse(render_agreement(contract), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="agreement-{contract.agreement_no}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -1,27 +1,30 @@
 """签约解约 for employers: the tabs, 添加学生, 签约邀请函, 查看详情 and the actions on a contract."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from employers.access import authenticated_unit_required, employer_required
 from schools.selectors import graduate_exact_match
 from signing_platform import ratelimits
+from signing_platform.errors import NotFound
+from signing_platform.web import done, page_or_fragment, paginate, with_query
 
-from .. import selectors, services
+from .. import presentation, rules, selectors, services
 from ..forms import InvitationForm, ListFilterForm, StudentSearchForm
-from ..models import REINVITABLE_STATES, Contract, ContractStatus
-from .common import done, page_or_fragment, paginate, with_query
+from ..models import Contract, Side
+from ..rules import EmployerTab
 
 LIST_TEMPLATE = "contracts/employer_list.html"
 SEARCHES_PER_HOUR = "60/h"
 AFTER_SEND = "邀请函发出后，请在“签约中”状态查看记录"
+LIST_TARGET = "#signing-lists"  # the element of the 签约解约 page that a tab's fragment replaces
 
 
-def _tab(request) -> selectors.Tab:
-    return selectors.TABS_BY_KEY.get(request.GET.get("tab") or "signing") or selectors.TABS_BY_KEY["signing"]
+def tab_url(tab: EmployerTab) -> str:
+    return with_query(reverse("contracts:employer_list"), {"tab": tab.value})
 
 
 @authenticated_unit_required
@@ -29,40 +32,32 @@ def _tab(request) -> selectors.Tab:
 @sensitive_post_parameters("id_number")
 def signing_list(request):
     """签约解约: one tab at a time; tabs, filters and pages swap in place with htmx and are plain URLs too."""
-    tab = _tab(request)
-    base = reverse("contracts:employer_list")
+    tab = presentation.tab_for(request.GET.get("tab"))
     form = ListFilterForm(request.POST if request.method == "POST" else request.GET, statuses=tab.statuses)
-    if form.is_valid():
-        filters = form.to_filters()
-        if request.method == "POST":
-            # A submitted filter becomes a bookmarkable GET URL that carries no ID number.
-            url = with_query(base, {"tab": tab.key, **form.query()})
-            if not request.htmx:
-                return done(request, url)
-            return _render_list(request, tab, form, filters, push_url=url)
-    else:
-        filters = selectors.ListFilters()
-    return _render_list(request, tab, form, filters)
-
-
-def _render_list(request, tab, form, filters, push_url=None):
+    filters = form.to_filters() if form.is_valid() else selectors.ListFilters()
+    push_url = None
+    if request.method == "POST" and form.is_valid():
+        # A submitted filter becomes a bookmarkable GET URL that carries no ID number.
+        push_url = with_query(reverse("contracts:employer_list"), {"tab": tab.key.value, **form.query()})
+        if not request.htmx:
+            return done(request, push_url)
+    now = timezone.now()
     unit = request.unit
-    if tab.key == selectors.FAVORITES:
-        rows = paginate(request, selectors.favorites_for_employer(unit=unit, filters=filters))
+    if tab.lists_favorites:
+        rows = paginate(request, selectors.favorites_for_employer(unit=unit, filters=filters, now=now))
     else:
-        rows = paginate(request, selectors.contracts_for_employer(unit=unit, tab=tab.key, filters=filters))
-    counts = selectors.employer_tab_counts(unit=unit)
+        rows = paginate(request, selectors.contracts_for_employer(unit=unit, tab=tab.key, filters=filters, now=now))
+    presentation.decorate_employer_rows(rows, tab, now)
+    counts = selectors.employer_tab_counts(unit=unit, now=now)
     filter_query = form.query() if form.is_valid() else {}
-    query = {"tab": tab.key, **filter_query}
     context = {
-        "tabs": [(t, counts[t.key]) for t in selectors.EMPLOYER_TABS],
+        "tabs": [(t, counts[t.key]) for t in presentation.EMPLOYER_TABS],
         "tab": tab,
         "form": form,
         "rows": rows,
-        "query": query,
-        "filter_query": filter_query,
+        "query": {"tab": tab.key.value, **filter_query},
         "list_url": reverse("contracts:employer_list"),
-        "tab_url": with_query(reverse("contracts:employer_list"), {"tab": tab.key}),
+        "tab_url": tab_url(tab.key),
         "active_menu": "contracts:employer_list",
     }
     return page_or_fragment(request, LIST_TEMPLATE, "signing-lists", context, push_url=push_url)
@@ -73,7 +68,6 @@ def _render_list(request, tab, form, filters, push_url=None):
 @sensitive_post_parameters("id_number")
 def add_student(request):
     """添加学生: exact match of name + ID number + school against the roster, then 加入收藏夹."""
-    template = "contracts/add_student.html"
     form = StudentSearchForm(request.POST or None)
     context = {"form": form, "result": None, "not_found": False}
     if request.method == "POST" and form.is_valid():
@@ -96,23 +90,22 @@ def add_student(request):
                     form.add_error(None, exc.message)
                 else:
                     messages.success(request, "已加入收藏夹" if created else "该学生已在收藏夹中")
-                    return done(request, with_query(reverse("contracts:employer_list"), {"tab": selectors.FAVORITES}))
+                    return done(request, tab_url(EmployerTab.FAVORITES), show_in=LIST_TARGET)
             else:
                 context["result"] = graduate
-    return page_or_fragment(request, template, "add-student", context)
+    return page_or_fragment(request, "contracts/add_student.html", "add-student", context)
 
 
 @employer_required
 @require_POST
 def favorite_remove(request, pk):
-    favorite = selectors.favorite_for_employer(unit=request.unit, pk=pk)
     try:
-        services.favorite_remove(actor=request.user, favorite=favorite)
+        favorite = services.favorite_remove(actor=request.user, favorite=selectors.favorite_for_employer(unit=request.unit, pk=pk))
     except services.ContractError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已将{favorite.graduate.name}移出收藏夹")
-    return done(request, with_query(reverse("contracts:employer_list"), {"tab": selectors.FAVORITES}))
+    return done(request, tab_url(EmployerTab.FAVORITES))
 
 
 @authenticated_unit_required
@@ -128,10 +121,10 @@ def invite(request, favorite_pk):
 def reinvite(request, pk):
     """再次发起签约 from a failed or void record: the invitation form for the same student, prefilled from it."""
     contract = selectors.contract_for_employer(unit=request.unit, pk=pk)
-    favorite = contract.unit.favorites.filter(graduate_id=contract.graduate_id).first()
-    if favorite is None:
-        raise Http404
-    return _invitation(request, favorite, _previous_for(request, favorite, str(contract.pk)))
+    favorite = selectors.favorite_of_contract(contract)
+    if favorite is None or not rules.can_reinvite(contract, timezone.now()):
+        raise NotFound
+    return _invitation(request, favorite, contract)
 
 
 def _invitation(request, favorite, previous: Contract | None):
@@ -150,21 +143,33 @@ def _invitation(request, favorite, previous: Contract | None):
             form.add_error(None, exc.message)
         else:
             messages.success(request, AFTER_SEND)
-            return done(request, with_query(reverse("contracts:employer_list"), {"tab": "signing"}))
+            return done(request, tab_url(EmployerTab.SIGNING), show_in=LIST_TARGET)
     context = {"form": form, "favorite": favorite, "unit": request.unit, "previous": previous}
     return page_or_fragment(request, "contracts/invite.html", "invite-modal", context)
 
 
 def _previous_for(request, favorite, source: str | None) -> Contract | None:
-    """The record a 再次发起签约 starts from: this unit's, for the same student, failed or void; else 404."""
+    """The record a 再次发起签约 starts from: this unit's, for the same student, failed or void; else NotFound."""
     if not source:
         return None
     if not source.isdigit():
-        raise Http404
+        raise NotFound
     previous = selectors.contract_for_employer(unit=request.unit, pk=int(source))
-    if previous.graduate_id != favorite.graduate_id or previous.status not in REINVITABLE_STATES:
-        raise Http404
+    if previous.graduate_id != favorite.graduate_id or not rules.can_reinvite(previous, timezone.now()):
+        raise NotFound
     return previous
+
+
+def detail_context(contract) -> dict:
+    now = timezone.now()
+    termination = selectors.latest_termination(contract)
+    in_favorites = selectors.favorite_of_contract(contract) is not None if rules.can_reinvite(contract, now) else False
+    actions = rules.employer_actions(contract, now, termination=termination, in_favorites=in_favorites)
+    return {
+        **presentation.contract_page(contract, termination, now, viewer=Side.EMPLOYER, actions=actions),
+        "actions_template": "contracts/_actions_employer.html",
+        "active_menu": "contracts:employer_list",
+    }
 
 
 @employer_required
@@ -175,26 +180,13 @@ def detail(request, pk):
     return page_or_fragment(request, "contracts/detail.html", "detail-modal", detail_context(contract))
 
 
-def detail_context(contract) -> dict:
-    return {
-        "contract": contract,
-        "steps": selectors.progress_steps(contract),
-        "actions_template": "contracts/_actions_employer.html",
-        "can_withdraw": contract.status == ContractStatus.INVITED and not contract.is_overdue(),
-        "can_reinvite": contract.status in REINVITABLE_STATES,
-        "can_request_termination": contract.status == ContractStatus.SIGNED,
-        "active_menu": "contracts:employer_list",
-    }
-
-
 @employer_required
 @require_POST
 def withdraw(request, pk):
-    contract = selectors.contract_for_employer(unit=request.unit, pk=pk)
     try:
-        services.withdraw(actor=request.user, contract=contract)
+        services.withdraw(actor=request.user, contract=Contract(pk=pk))
     except services.ContractError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "邀请函已撤回")
-    return done(request, with_query(reverse("contracts:employer_list"), {"tab": "void"}))
+    return done(request, tab_url(EmployerTab.VOID))

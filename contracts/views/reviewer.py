@@ -1,39 +1,21 @@
 """Reviewers: 待审核 (with batch approval), 已审核, and a contract's detail with 审核通过 / 审核不通过."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schools.selectors import reviewer_for_user
-from signing_platform.access import role_required
-from signing_platform.accounts.models import Role
+from schools.access import reviewer_required
+from signing_platform.web import done, page_or_fragment, paginate, with_query
 
-from .. import selectors, services
+from .. import presentation, rules, selectors, services
 from ..forms import ListFilterForm, ReasonForm
-from ..models import ContractStatus, TerminationStage
-from .common import done, page_or_fragment, paginate, with_query
+from ..models import Contract
 
 
-def reviewer_required(view):
-    """A signed-in, active reviewer; the view gets it as request.reviewer. Anyone else: 404."""
-
-    @role_required(Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER)
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        reviewer = reviewer_for_user(request.user)
-        if reviewer is None or not reviewer.is_active:
-            raise Http404
-        request.reviewer = reviewer
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def reviewer_list(request, *, url_name: str, selector, template: str, active_menu: str | None = None):
+def reviewer_list(request, *, url_name: str, selector, template: str, active_menu: str | None = None,
+                  decorate=None):
     """A filtered, paginated reviewer list. POSTed filters become a GET URL without the ID number (a redirect, or
     with htmx the list fragment and HX-Push-Url)."""
     base = reverse(url_name)
@@ -44,9 +26,10 @@ def reviewer_list(request, *, url_name: str, selector, template: str, active_men
     if url and not request.htmx:
         return done(request, url)
     rows = paginate(request, selector(reviewer=request.reviewer, filters=filters))
+    if decorate is not None:
+        decorate(rows)
     context = {
-        "form": form, "rows": rows, "query": query, "filter_query": query, "list_url": base,
-        "active_menu": active_menu or url_name,
+        "form": form, "rows": rows, "query": query, "list_url": base, "active_menu": active_menu or url_name,
     }
     return page_or_fragment(request, template, "review-list", context, push_url=url)
 
@@ -66,22 +49,24 @@ def queue(request):
 @sensitive_post_parameters("id_number")
 def history(request):
     """已审核: the decisions taken at this reviewer's level."""
+    now = timezone.now()
     return reviewer_list(
         request, url_name="contracts:review_history", selector=selectors.review_history,
         template="contracts/review_history.html",
+        decorate=lambda rows: presentation.decorate_status([event.contract for event in rows], now),
     )
 
 
-def _detail_context(request, contract, reject_form=None):
-    step = services.review_step_for(reviewer=request.reviewer, contract=contract)
+def detail_context(request, contract, reject_form=None) -> dict:
+    now = timezone.now()
+    reviewer = request.reviewer
+    actions = {
+        "can_review": rules.review_step(reviewer, contract) is not None,
+        "can_review_termination": rules.can_review_termination(reviewer, contract),
+    }
     return {
-        "contract": contract,
-        "steps": selectors.progress_steps(contract),
+        **presentation.contract_page(contract, selectors.latest_termination(contract), now, viewer=None, actions=actions),
         "actions_template": "contracts/_actions_reviewer.html",
-        "can_review": step is not None,
-        "can_review_termination": contract.status == ContractStatus.TERMINATING
-        and contract.termination_stage == TerminationStage.SCHOOL
-        and services.termination_reviewer_may_review(reviewer=request.reviewer, contract=contract),
         "reject_form": reject_form or ReasonForm(label="不通过原因", required=True),
         "full_id_number": contract.graduate.id_number(),
         "active_menu": "contracts:review_queue",
@@ -89,18 +74,17 @@ def _detail_context(request, contract, reject_form=None):
 
 
 @reviewer_required
-@require_http_methods(["GET"])
+@require_GET
 def detail(request, pk):
     contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
-    return page_or_fragment(request, "contracts/detail.html", "detail-modal", _detail_context(request, contract))
+    return page_or_fragment(request, "contracts/detail.html", "detail-modal", detail_context(request, contract))
 
 
 @reviewer_required
 @require_POST
 def approve(request, pk):
-    contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
     try:
-        services.approve(actor=request.user, contract=contract)
+        contract = services.approve(actor=request.user, contract=Contract(pk=pk))
     except services.ContractError as exc:
         messages.error(request, exc.message)
     else:
@@ -111,18 +95,18 @@ def approve(request, pk):
 @reviewer_required
 @require_POST
 def reject(request, pk):
-    contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
     form = ReasonForm(request.POST, label="不通过原因", required=True)
     if form.is_valid():
         try:
-            services.reject(actor=request.user, contract=contract, reason=form.cleaned_data["reason"])
+            contract = services.reject(actor=request.user, contract=Contract(pk=pk), reason=form.cleaned_data["reason"])
         except services.ContractError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已审核不通过：{contract.graduate.name}")
-            return done(request, reverse("contracts:review_queue"))
+        return done(request, reverse("contracts:review_queue"))
+    contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
     return page_or_fragment(
-        request, "contracts/detail.html", "detail-modal", _detail_context(request, contract, reject_form=form)
+        request, "contracts/detail.html", "detail-modal", detail_context(request, contract, reject_form=form)
     )
 
 

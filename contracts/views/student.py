@@ -2,17 +2,21 @@
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from employers.selectors import current_archive_info
-from students.views import student_page
+from signing_platform.web import done
+from students.access import student_page
 
-from .. import selectors, services
+from .. import presentation, rules, selectors, services
 from ..forms import ReasonForm
-from ..models import ACTIVE_STATES, ContractStatus
-from .common import done
+from ..models import Contract, Side
+
+ARCHIVE_CONFIRM = "我确认档案转寄至上述档案接收单位"
+NO_ARCHIVE_CONFIRM = "我已了解：该单位未登记档案接收信息，档案转递按学校规定办理，以学校通知为准"
 
 
 class AcceptForm(forms.Form):
@@ -23,9 +27,7 @@ class AcceptForm(forms.Form):
         label="我已知晓：应约即提交学校审核，具有约束力；审核期间及签约后，其他邀请函只能查看，不能再应约",
         error_messages={"required": "请确认已知晓应约的约束力"},
     )
-    archive_confirmed = forms.BooleanField(
-        label="我确认档案转寄至上述档案接收单位", error_messages={"required": "请确认档案去向"}
-    )
+    archive_confirmed = forms.BooleanField(label=ARCHIVE_CONFIRM, error_messages={"required": "请确认档案去向"})
     note = forms.CharField(label="说明（选填）", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -33,25 +35,28 @@ class AcceptForm(forms.Form):
 @require_GET
 def invitations(request, graduate):
     """我的邀请: open invitations with their countdown; all others for reference."""
+    now = timezone.now()
     rows = list(selectors.invitations_for_student(graduate=graduate))
-    has_active = any(row.status in ACTIVE_STATES for row in rows)
-    pending = [row for row in rows if row.status == ContractStatus.INVITED and not row.is_overdue()]
-    others = [row for row in rows if row not in pending]
-    context = {"pending": pending, "others": others, "has_active": has_active, "active_menu": "contracts:student_invitations"}
+    holds_active = any(rules.holds_active(row) for row in rows)
+    for row in rows:
+        row.actions = rules.student_actions(row, now, holds_other_active=holds_active)
+    presentation.decorate_status(rows, now)
+    pending = [row for row in rows if rules.awaits_answer(row, now)]
+    others = [row for row in rows if not rules.awaits_answer(row, now)]
+    context = {"pending": pending, "others": others, "has_active": holds_active,
+               "active_menu": "contracts:student_invitations"}
     return render(request, "contracts/student_invitations.html", context)
 
 
-def _student_detail_context(request, contract):
-    has_active = selectors.current_contract_for_student(graduate=contract.graduate) is not None
-    answerable = contract.status == ContractStatus.INVITED and not contract.is_overdue() and not has_active
+def detail_context(contract, *, refuse_form=None) -> dict:
+    now = timezone.now()
+    termination = selectors.latest_termination(contract)
+    holds_active = selectors.student_holds_active(graduate=contract.graduate)
+    actions = rules.student_actions(contract, now, holds_other_active=holds_active, termination=termination)
     return {
-        "contract": contract,
-        "steps": selectors.progress_steps(contract),
+        **presentation.contract_page(contract, termination, now, viewer=Side.STUDENT, actions=actions),
         "actions_template": "contracts/_actions_student.html",
-        "can_answer": answerable,
-        "can_request_termination": contract.status == ContractStatus.SIGNED,
-        "refuse_form": ReasonForm(label="拒绝原因（选填）"),
-        "has_active": has_active,
+        "refuse_form": refuse_form or ReasonForm(label="拒绝原因（选填）"),
         "active_menu": "contracts:student_invitations",
     }
 
@@ -60,27 +65,29 @@ def _student_detail_context(request, contract):
 @require_GET
 def invitation_detail(request, graduate, pk):
     contract = selectors.contract_for_student(user=request.user, pk=pk)
-    return render(request, "contracts/detail.html", _student_detail_context(request, contract))
+    return render(request, "contracts/detail.html", detail_context(contract))
 
 
 @student_page()
 @require_http_methods(["GET", "POST"])
 def accept(request, graduate, pk):
     """应约: the confirmation page first; the POST with every box ticked binds the student."""
-    contract = selectors.contract_for_student(user=request.user, pk=pk)
     form = AcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.accept(actor=request.user, contract=contract, note=form.cleaned_data["note"])
+            services.accept(actor=request.user, contract=Contract(pk=pk), note=form.cleaned_data["note"])
         except services.ContractError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已应约，签约申请已提交学校审核")
             return done(request, reverse("students:home"))
+    contract = selectors.contract_for_student(user=request.user, pk=pk)
+    archive = current_archive_info(contract.unit)
+    form.fields["archive_confirmed"].label = ARCHIVE_CONFIRM if archive else NO_ARCHIVE_CONFIRM
     context = {
         "contract": contract,
         "graduate": contract.graduate,
-        "archive": current_archive_info(contract.unit),
+        "archive": archive,
         "form": form,
         "active_menu": "contracts:student_invitations",
     }
@@ -88,18 +95,16 @@ def accept(request, graduate, pk):
 
 
 @student_page()
-@require_http_methods(["POST"])
+@require_POST
 def refuse(request, graduate, pk):
-    contract = selectors.contract_for_student(user=request.user, pk=pk)
     form = ReasonForm(request.POST, label="拒绝原因（选填）")
     if not form.is_valid():
-        context = _student_detail_context(request, contract)
-        context["refuse_form"] = form
-        return render(request, "contracts/detail.html", context)
+        contract = selectors.contract_for_student(user=request.user, pk=pk)
+        return render(request, "contracts/detail.html", detail_context(contract, refuse_form=form))
     try:
-        services.refuse(actor=request.user, contract=contract, reason=form.cleaned_data["reason"])
+        services.refuse(actor=request.user, contract=Contract(pk=pk), reason=form.cleaned_data["reason"])
     except services.ContractError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已拒绝该邀请函")
-    return redirect("contracts:student_invitations")
+    return done(request, reverse("contracts:student_invitations"))

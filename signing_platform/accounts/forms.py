@@ -73,10 +73,19 @@ class NewMobileMixin(CodeRequestMixin):
 
 
 class EmployerRegisterForm(NewMobileMixin, NewPasswordMixin):
+    # The person's own name: shown in the header and in the unit's 子账号 list.
+    name = forms.CharField(
+        label="姓名", max_length=50, error_messages={"required": "请输入姓名", "max_length": "姓名不能超过50个字"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     mobile = MobileField()
     code = SmsCodeField()
 
-    field_order = ["mobile", "code", "password1", "password2"]
+    field_order = ["name", "mobile", "code", "password1", "password2"]
+
+    def unbound_copy(self):
+        # Without JavaScript 免费获取 re-renders the page: keep the name typed, as the mobile is kept.
+        return self.__class__(initial={"mobile": self.data.get("mobile", ""), "name": self.data.get("name", "")})
 
 
 class MobileChangeForm(NewMobileMixin, forms.Form):

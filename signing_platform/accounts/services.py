@@ -16,13 +16,13 @@ MOBILE_TAKEN = "该手机号已注册，请直接登录"
 MOBILE_IN_USE = "该手机号已被其他账号使用"
 
 
-def employer_register(*, mobile: str, code: str, password: str) -> User:
-    """Create an employer user for a mobile nobody uses yet, authorised by a register code sent to it."""
+def employer_register(*, mobile: str, code: str, password: str, name: str = "") -> User:
+    """Create an employer user (with the person's name) for a mobile nobody uses yet, authorised by a register code."""
     try:
         with transaction.atomic():
             result = check_code(mobile=mobile, purpose=Purpose.REGISTER, code=code)
             if result.ok:
-                user = User.objects.create_user(role=Role.EMPLOYER, mobile=mobile, password=password)
+                user = User.objects.create_user(role=Role.EMPLOYER, mobile=mobile, password=password, name=name.strip())
                 audit.record(actor=user, action="user.register", target=user, role=Role.EMPLOYER)
     except IntegrityError:
         # Another request registered the same mobile between the form's check and this insert.

@@ -36,7 +36,9 @@ def home(request):
 def register(request):
     def registered(form):
         data = form.cleaned_data
-        user = services.employer_register(mobile=data["mobile"], code=data["code"], password=data["password1"])
+        user = services.employer_register(
+            mobile=data["mobile"], code=data["code"], password=data["password1"], name=data["name"]
+        )
         login(request, user)
         messages.success(request, "账号开通成功")
         return redirect(ROLE_HOME[user.role])

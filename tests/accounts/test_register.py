@@ -21,15 +21,15 @@ def ask(ask_code):
 
 
 def submit(client, **overrides):
-    data = {"mobile": MOBILE, "code": "", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, **overrides}
+    data = {"name": "李人事", "mobile": MOBILE, "code": "", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, **overrides}
     return client.post(URL, data)
 
 
 def test_page_shows_the_seed_labels(client):
     html = client.get(URL).content.decode()
-    for label in ["手机号", "短信验证码", "免费获取", "密码", "密码确认", "立即开通"]:
+    for label in ["姓名", "手机号", "短信验证码", "免费获取", "密码", "密码确认", "立即开通"]:
         assert label in html
-    assert 'for="id_mobile"' in html and 'for="id_code"' in html
+    assert 'for="id_name"' in html and 'for="id_mobile"' in html and 'for="id_code"' in html
 
 
 def test_register_with_code_signs_in_and_lands_on_system_choice(client, ask, outbox_code):
@@ -38,11 +38,12 @@ def test_register_with_code_signs_in_and_lands_on_system_choice(client, ask, out
     assert response.status_code == 302
     assert response["Location"] == reverse("employers:home")
     user = User.objects.get(mobile=MOBILE)
-    assert user.role == Role.EMPLOYER and user.check_password(GOOD_PASSWORD)
+    assert user.role == Role.EMPLOYER and user.check_password(GOOD_PASSWORD) and user.name == "李人事"
     assert AuditEvent.objects.filter(action="user.register", target_id=str(user.pk)).exists()
     follow = client.get(response["Location"], follow=True)
     assert "请选择您本次要使用的系统" in follow.content.decode()
     assert "下一步：身份认证" in follow.content.decode()
+    assert "单位用户：李人事" in follow.content.decode()
 
 
 def test_code_button_with_htmx_returns_only_the_control_with_a_countdown(client, ask):
@@ -53,14 +54,17 @@ def test_code_button_with_htmx_returns_only_the_control_with_a_countdown(client,
     assert 'data-countdown="60"' in html and "验证码已发送" in html
 
 
-def test_code_button_without_javascript_rerenders_the_page_keeping_the_mobile(client, ask):
-    html = ask().content.decode()
+def test_code_button_without_javascript_rerenders_the_page_keeping_the_mobile_and_name(client, ask):
+    html = ask(name="李人事").content.decode()
     assert "<html" in html and 'value="13800138000"' in html and "60秒后重新获取" in html
+    assert 'value="李人事"' in html
 
 
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
+        ({"name": ""}, "name", "请输入姓名"),
+        ({"name": "张" * 51}, "name", "姓名不能超过50个字"),
         ({"mobile": "12345"}, "mobile", "请输入正确的11位手机号码"),
         ({"code": "12ab"}, "code", "请输入6位数字验证码"),
         ({"code": ""}, "code", "请输入短信验证码"),

@@ -147,7 +147,7 @@ def test_answer_urls_need_post_and_the_party(client, cast, asked):
 def test_student_sees_the_request_on_my_contract_and_disagrees(client, cast, asked):
     client.force_login(cast.student)
     html = client.get(reverse("students:home")).content.decode()
-    assert "解约中（等待对方确认）" in html and "不同意解约" in html and "岗位取消" in html
+    assert "解约中（待您确认）" in html and "不同意解约" in html and "岗位取消" in html
     response = client.post(reverse("contracts:student_termination_answer", args=[asked.pk]),
                            {"decision": "no", "note": "不同意"})
     assert response.status_code == 302 and response["Location"] == reverse("students:home")

@@ -139,6 +139,59 @@ class TestReview:
         assert SmsMessage.objects.count() == 1
 
 
+class TestFirstContact:
+    """The 联系人 + 联系电话 given at 身份认证 become the unit's first 签约联系人 when it is approved."""
+
+    def test_a_mobile_contact_becomes_an_active_contact_audited_by_the_reviewer(self, admin_user):
+        request = AuthenticationRequestFactory(contact_name="赵经理", contact_phone="13612345678")
+        services.authentication_approve(request_id=request.pk, reviewer=admin_user)
+        contact = Contact.objects.get(unit=request.unit)
+        assert (contact.name, contact.mobile, contact.is_active) == ("赵经理", "13612345678", True)
+        event = AuditEvent.objects.get(action="unit.contact_add")
+        assert event.actor == admin_user and event.target_id == str(contact.pk) and event.detail["source"] == "authentication"
+
+    def test_a_landline_makes_no_contact(self, admin_user):
+        request = AuthenticationRequestFactory(contact_phone="0755-86001234")
+        services.authentication_approve(request_id=request.pk, reviewer=admin_user)
+        assert not Contact.objects.exists() and not AuditEvent.objects.filter(action="unit.contact_add").exists()
+
+    def test_an_active_contact_with_that_mobile_is_not_duplicated(self, admin_user):
+        member = EmployerFactory()
+        ContactFactory(unit=member.unit, name="原联系人", mobile="13612345678")
+        request = submit(member.user, credit_code=member.unit.credit_code, contact_phone="136 1234 5678")
+        services.authentication_approve(request_id=request.pk, reviewer=admin_user)
+        assert list(Contact.objects.values_list("name", "mobile")) == [("原联系人", "13612345678")]
+
+    def test_a_disabled_contact_with_that_mobile_does_not_stop_a_new_active_one(self, admin_user):
+        request = AuthenticationRequestFactory(contact_name="赵经理", contact_phone="13612345678")
+        ContactFactory(unit=request.unit, mobile="13612345678", is_active=False)
+        services.authentication_approve(request_id=request.pk, reviewer=admin_user)
+        assert Contact.objects.filter(unit=request.unit, mobile="13612345678", is_active=True).count() == 1
+
+    def test_a_refused_approval_makes_no_contact(self, admin_user):
+        request = AuthenticationRequestFactory(contact_phone="13612345678")
+        services.authentication_reject(request_id=request.pk, reviewer=admin_user, reason="执照模糊")
+        with pytest.raises(ValidationError):
+            services.authentication_approve(request_id=request.pk, reviewer=admin_user)
+        assert not Contact.objects.exists()
+
+    def test_the_contact_is_part_of_the_approvals_transaction(self, admin_user, monkeypatch):
+        request = AuthenticationRequestFactory(contact_phone="13612345678")
+        original = services.audit.record
+
+        def fail_on_contact(**kwargs):
+            if kwargs["action"] == "unit.contact_add":
+                raise RuntimeError("audit store down")
+            return original(**kwargs)
+
+        monkeypatch.setattr(services.audit, "record", fail_on_contact)
+        with pytest.raises(RuntimeError):
+            services.authentication_approve(request_id=request.pk, reviewer=admin_user)
+        request.refresh_from_db()
+        assert request.status == RequestStatus.PENDING and not Contact.objects.exists()
+        assert Unit.objects.get(pk=request.unit_id).auth_status == AuthStatus.PENDING
+
+
 class TestArchive:
     def test_each_change_is_a_new_history_row(self):
         member = EmployerFactory()

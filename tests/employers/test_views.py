@@ -205,6 +205,17 @@ class TestAccount:
         assert reverse("accounts:password_change") in page and reverse("employers:mobile_change") in page
         assert unit.contacts.get().name in page
 
+    def test_the_header_and_the_sub_account_list_show_names_or_the_masked_mobile(self, signed_in, employer):
+        nameless = UnitMemberFactory(unit=unit_of(employer), user__name="").user
+        page = signed_in(employer).get(self.url).text
+        header = page[page.index('class="user-box"'):page.index("</header>")]
+        assert employer.name in header
+        members = page[page.index('id="members-title"'):]
+        masked = nameless.mobile[:3] + "****" + nameless.mobile[-4:]
+        assert f"<td>{employer.name}</td>" in members and f"<td>{masked}</td>" in members
+        header = signed_in(nameless).get(self.url).text
+        assert f"单位用户：{masked}" in header
+
     def test_a_sub_account_does_not_manage_sub_accounts(self, signed_in, sub_account, employer):
         client = signed_in(sub_account)
         page = client.get(self.url).text
@@ -346,7 +357,8 @@ class TestGate:
         http_request = rf.get("/gated/")
         http_request.user = request.submitted_by
         response = authenticated_unit_required(lambda r: None)(http_request)
-        assert response.status_code == 200 and "执照已过期" in response.content.decode() and "前往身份认证" in response.content.decode()
+        page = response.content.decode()
+        assert response.status_code == 200 and "执照已过期" in page and "未通过" in page and "修改并重新提交" in page
 
     def test_without_a_unit_the_gate_tells_about_sub_accounts(self, signed_in):
         response = signed_in(EmployerUserFactory()).get(reverse("employers:account"))

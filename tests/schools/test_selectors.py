@@ -1,8 +1,8 @@
 import pytest
-from django.http import Http404
 
 from schools import selectors
 from schools.models import Reviewer
+from signing_platform.errors import NotFound
 
 from .factories import GraduateFactory, make_id_number
 
@@ -18,7 +18,7 @@ def test_school_reviewer_sees_the_whole_school_and_nothing_else(cast):
 
 @pytest.mark.parametrize(("reviewer", "graduate"), [("college_reviewer", "math_graduate"), ("school_reviewer", "other_graduate")])
 def test_fetching_a_graduate_outside_the_scope_is_404(cast, reviewer, graduate):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.graduate_for_reviewer(reviewer=getattr(cast, reviewer), graduate_id=getattr(cast, graduate).pk)
 
 

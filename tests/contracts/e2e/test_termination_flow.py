@@ -62,7 +62,8 @@ def test_request_agree_approve_and_sign_again(page, cast, invite, sign):
     page.get_by_role("row", name=re.compile("数据分析师")).get_by_role("link", name="应约").click()
     page.get_by_label("我已核对本人信息无误").check()
     page.get_by_label(re.compile("我已知晓")).check()
-    page.get_by_label("我确认档案转寄至上述档案接收单位").check()
+    # This unit has registered no 档案 receiver: the graduate is told what applies instead.
+    page.get_by_label(re.compile("我已了解：该单位未登记档案接收信息")).check()
     page.get_by_role("button", name="确认应约").click()
     expect(page.get_by_text("已应约，签约申请已提交学校审核")).to_be_visible()
     assert contract.pk != cast.graduate.contracts.get(status="accepted").pk

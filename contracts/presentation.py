@@ -1,0 +1,182 @@
+"""How contracts read on the page: tab names and explanation lines, 最新状态 labels, progress steps.
+
+No rule is decided here: what a row counts as comes from contracts/rules.py.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import rules
+from .models import Contract, ContractStatus, Side, TerminationRequest, TerminationStage, TerminationStatus
+from .rules import EmployerTab
+
+S = ContractStatus
+T = TerminationStatus
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: EmployerTab
+    label: str
+    explanation: str
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The choices of the tab's 最新状态 filter."""
+        return rules.TAB_STATUSES[self.key]
+
+    @property
+    def lists_favorites(self) -> bool:
+        return self.key == EmployerTab.FAVORITES
+
+
+# 签约解约's tabs, in the seed's order, with the seed's explanation lines.
+EMPLOYER_TABS = [
+    Tab(EmployerTab.FAVORITES, "学生收藏夹",
+        "本页为您通过“添加学生”加入收藏夹的学生，可向其发送签约邀请函。加入收藏夹后信息不可变更。"),
+    Tab(EmployerTab.SIGNING, "签约中",
+        "本页包括您已经发出邀请正在等待对方应约、学生已应约提交学校（学院）审核中的记录，学校审核通过后的记录将进入“已签约”菜单，"
+        "学生拒绝/超时/学校审核不通过的记录将进入“签约失败”菜单。"),
+    Tab(EmployerTab.SIGNED, "已签约", "本页为学校审核通过、已完成签约的记录。"),
+    Tab(EmployerTab.FAILED, "签约失败",
+        "本页记录均为签约失败的情况，可能包括学生拒绝签约、学生逾期未回应、学校/学院审核不通过。您可再次发起邀请。"),
+    Tab(EmployerTab.TERMINATING, "解约中", "本页为已提出解约申请、等待对方确认或学校审核的记录。"),
+    Tab(EmployerTab.TERMINATED, "已解约", "本页为解约已完成的记录。"),
+    Tab(EmployerTab.TERMINATION_FAILED, "解约失败", "本页为解约申请未获同意或学校审核不通过的记录，原协议继续有效。"),
+    Tab(EmployerTab.VOID, "失效", "本页为单位已撤回，或因学生已与其他单位签约、毕业年度关闭而失效的邀请。您可再次发起邀请。"),
+]
+TABS_BY_KEY = {tab.key: tab for tab in EMPLOYER_TABS}
+DEFAULT_TAB = TABS_BY_KEY[EmployerTab.SIGNING]
+
+
+def tab_for(key: str | None) -> Tab:
+    """The tab a `?tab=` parameter names; 签约中 for anything else."""
+    try:
+        return TABS_BY_KEY[EmployerTab(key)]
+    except ValueError:
+        return DEFAULT_TAB
+
+
+# ---------------------------------------------------------------------------------------------- 最新状态
+
+
+def status_label(contract: Contract, now: datetime, *, viewer: str | None = None,
+                 termination_requester: str | None = None) -> str:
+    """最新状态 as users read it. With `viewer` (a Side) and the open request's requester side, a termination waiting
+    for the viewer's answer says 待您确认."""
+    status = rules.effective_status(contract, now)
+    if status == S.ACCEPTED:
+        return "学生已应约提交申请（待学院审核）" if contract.two_level_review else "学生已应约提交申请（待学校审核）"
+    if status == S.COLLEGE_APPROVED:
+        return "学院审核通过（待学校审核）"
+    if status == S.REJECTED and contract.review_note:
+        return f"{S.REJECTED.label}：{contract.review_note}"
+    if status == S.TERMINATING:
+        stage = contract.termination_stage
+        if stage == TerminationStage.COUNTERPART and viewer and termination_requester:
+            return "解约中（待您确认）" if termination_requester != viewer else "解约中（等待对方确认）"
+        return f"解约中（{contract.get_termination_stage_display()}）"
+    if status == S.SIGNED and contract.termination_stage == TerminationStage.FAILED:
+        return f"解约失败（{contract.termination_note}）" if contract.termination_note else "解约失败"
+    return S(status).label
+
+
+def termination_status_label(request: TerminationRequest, now: datetime) -> str:
+    if rules.termination_overdue(request, now):
+        return T.EXPIRED.label
+    return request.get_status_display()
+
+
+# ---------------------------------------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    state: str  # "done", "current", "failed" or "todo"
+    at: datetime | None = None
+
+
+def progress_steps(contract: Contract, now: datetime) -> list[Step]:
+    """单位已发起邀请 → 等待学生应约 → 学校(学院)审核 → 签约完成, each with its time and state."""
+    status = rules.effective_status(contract, now)
+    signed_like = status in rules.AGREEMENT_STATES
+    if contract.accepted_at is not None:
+        answer = Step("等待学生应约", "done", contract.accepted_at)
+    elif status == S.INVITED:
+        answer = Step("等待学生应约", "current")
+    else:
+        answer = Step("等待学生应约", "failed", contract.closed_at)
+    if signed_like:
+        review = Step("学校(学院)审核", "done", contract.signed_at)
+    elif status in (S.ACCEPTED, S.COLLEGE_APPROVED):
+        review = Step("学校(学院)审核", "current", contract.college_approved_at)
+    elif status == S.REJECTED:
+        review = Step("学校(学院)审核", "failed", contract.closed_at)
+    else:
+        review = Step("学校(学院)审核", "todo")
+    done = Step("签约完成", "done", contract.signed_at) if signed_like else Step("签约完成", "todo")
+    return [Step("单位已发起邀请", "done", contract.created_at), answer, review, done]
+
+
+def termination_steps(request: TerminationRequest | None, now: datetime) -> list[Step]:
+    """申请解约 → 对方确认 → 学校审核 → 解约完成 for a request; [] without one."""
+    if request is None:
+        return []
+    status = T.EXPIRED if rules.termination_overdue(request, now) else request.status
+    if status == T.PENDING:
+        answer = Step("对方确认", "current")
+    elif status == T.DISAGREED:
+        answer = Step("对方确认", "failed", request.answered_at)
+    elif status == T.EXPIRED:
+        answer = Step("对方确认", "failed", request.counterpart_deadline)
+    else:
+        answer = Step("对方确认", "done", request.answered_at)
+    if status == T.AGREED:
+        review = Step("学校审核", "current")
+    elif status == T.APPROVED:
+        review = Step("学校审核", "done", request.reviewed_at)
+    elif status == T.REJECTED:
+        review = Step("学校审核", "failed", request.reviewed_at)
+    else:
+        review = Step("学校审核", "todo")
+    done = Step("解约完成", "done", request.reviewed_at) if status == T.APPROVED else Step("解约完成", "todo")
+    return [Step("申请解约", "done", request.created_at), answer, review, done]
+
+
+
+# ---------------------------------------------------------------------------------------------- page context
+
+
+def decorate_employer_rows(rows, tab: Tab, now: datetime) -> None:
+    """Give each row of a 签约解约 page the booleans and 最新状态 its template shows."""
+    for row in rows:
+        if tab.lists_favorites:
+            row.can_invite = rules.can_invite_from_favorite(has_open_contract=row.has_open_contract)
+            row.can_remove = rules.can_remove_favorite(has_open_contract=row.has_open_contract)
+        else:
+            row.actions = rules.employer_actions(row, now, in_favorites=getattr(row, "in_favorites", True))
+            row.status_text = status_label(row, now, viewer=Side.EMPLOYER,
+                                           termination_requester=getattr(row, "termination_requester", None))
+
+
+def decorate_status(rows, now: datetime) -> None:
+    """最新状态 of rows shown to someone who is not a party (reviewers) or needs no per-row action."""
+    for row in rows:
+        row.status_text = status_label(row, now)
+
+
+def contract_page(contract: Contract, termination: TerminationRequest | None, now: datetime, *,
+                  viewer: str | None, actions: dict[str, bool]) -> dict:
+    """What 查看详情 and 我的签约 show of one contract, for a party (`viewer`, a Side) or a reviewer (None)."""
+    requester = termination.requester_side if termination is not None and termination.status == T.PENDING else None
+    return {
+        "contract": contract,
+        "status_text": status_label(contract, now, viewer=viewer, termination_requester=requester),
+        "steps": progress_steps(contract, now),
+        "termination": termination,
+        "termination_steps": termination_steps(termination, now),
+        "termination_status_text": termination_status_label(termination, now) if termination else "",
+        "termination_waiting": rules.termination_pending(termination, now),
+        "actions": actions,
+    }

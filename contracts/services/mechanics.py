@@ -1,0 +1,144 @@
+"""What every transition of a contract shares: who is acting, the lock, the state write with its event, notices.
+
+Each transition runs in one transaction that locks the student's roster row and then the contract row (always in
+that order, so two transitions never deadlock), checks the acting user's right and the current state under the lock,
+writes the new state, appends a ContractEvent, and queues its notifications, which are sent on commit.
+"""
+
+from django.db import transaction
+
+from employers.models import Unit, UnitMember
+from schools.models import Graduate, Reviewer
+from signing_platform.accounts.models import Role
+from signing_platform.errors import NotFound
+from signing_platform.sms.services import notify
+
+from ..models import Contract, ContractEvent, ContractStatus
+
+S = ContractStatus
+Action = ContractEvent.Action
+
+
+class ContractError(Exception):
+    """A transition that was refused; `message` says why, in Chinese, and nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------- who is acting
+
+
+def member_unit_id(actor) -> int | None:
+    """The unit an active employer user acts for, if any."""
+    if actor is None or actor.role != Role.EMPLOYER or not actor.is_active:
+        return None
+    return UnitMember.objects.filter(user=actor, is_active=True).values_list("unit_id", flat=True).first()
+
+
+def active_reviewer(actor) -> Reviewer | None:
+    if actor is None or actor.role not in (Role.COLLEGE_REVIEWER, Role.SCHOOL_REVIEWER) or not actor.is_active:
+        return None
+    return Reviewer.objects.filter(user=actor, is_active=True).first()
+
+
+def require_employer_of(actor, contract: Contract) -> None:
+    if member_unit_id(actor) != contract.unit_id:
+        raise NotFound
+
+
+def require_student_of(actor, contract: Contract) -> None:
+    if actor is None or actor.role != Role.STUDENT or contract.graduate.user_id != actor.pk:
+        raise NotFound
+
+
+def require_authenticated_unit(unit_id: int) -> None:
+    unit = Unit.objects.filter(pk=unit_id).only("auth_status").first()
+    if unit is None or not unit.is_authenticated:
+        raise ContractError("单位尚未通过身份认证，暂不能使用网上签约")
+
+
+# ---------------------------------------------------------------------------------------------- lock and write
+
+
+def lock(contract_id: int) -> Contract:
+    """Lock the contract's graduate, then the contract, and return the contract as it is now."""
+    graduate_id = Contract.objects.filter(pk=contract_id).values_list("graduate_id", flat=True).first()
+    if graduate_id is None:
+        raise NotFound
+    graduate = Graduate.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=graduate_id)
+    contract = Contract.objects.select_for_update(no_key=True, of=("self",)).select_related("unit", "school").get(
+        pk=contract_id
+    )
+    contract.graduate = graduate
+    return contract
+
+
+def move(contract: Contract, *, to: str, actor, action: str, at, note: str = "", **fields) -> None:
+    """Write the new state of a locked contract and append its event."""
+    from_status = contract.status
+    contract.status = to
+    contract.last_event_at = at
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    contract.save(update_fields=["status", "last_event_at", *fields])
+    ContractEvent.objects.create(
+        contract=contract, actor=actor, action=action, from_status=from_status, to_status=to, note=note, created_at=at
+    )
+
+
+def expire_lapsed(queryset, *, now, batch_size: int = 500) -> int:
+    """Mark the INVITED contracts of `queryset` past their deadline EXPIRED, in batches; rows another
+    transaction holds are skipped (that transaction decides them)."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                queryset.filter(status=S.INVITED, deadline__lte=now)
+                .select_for_update(skip_locked=True, no_key=True)
+                .order_by("deadline", "pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return total
+            Contract.objects.filter(pk__in=ids, status=S.INVITED).update(status=S.EXPIRED, closed_at=now, last_event_at=now)
+            ContractEvent.objects.bulk_create(
+                ContractEvent(contract_id=pk, actor=None, action=Action.EXPIRE, from_status=S.INVITED,
+                              to_status=S.EXPIRED, created_at=now)
+                for pk in ids
+            )
+        total += len(ids)
+
+
+# ---------------------------------------------------------------------------------------------- notices
+
+
+def _student_mobile(graduate: Graduate) -> str:
+    if graduate.user_id and graduate.user.mobile:
+        return graduate.user.mobile
+    return graduate.mobile or ""
+
+
+def tell_student(contract: Contract, text: str) -> None:
+    mobile = _student_mobile(contract.graduate)
+    if mobile:
+        notify(mobile=mobile, text=f"【网签平台】{text}")
+
+
+def tell_employer(contract: Contract, text: str) -> None:
+    notify(mobile=contract.contact_mobile, text=f"【网签平台】{text}")
+
+
+def tell_both(contract: Contract, *, employer: str, student: str) -> None:
+    tell_employer(contract, employer)
+    tell_student(contract, student)
+
+
+def clean_text(value: str, *, label: str, max_length: int, required: bool) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ContractError(f"请填写{label}")
+    if len(value) > max_length:
+        raise ContractError(f"{label}不能超过{max_length}个字")
+    return value

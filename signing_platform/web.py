@@ -1,0 +1,87 @@
+"""The web layer every app's views share: pagination, page-or-fragment rendering, the answer after a POST, and the
+translation of domain errors into HTTP.
+
+htmx conventions (one place): a list container re-fetches itself on the `listChanged` event; a POST that only
+changes rows answers with the flash messages swapped out of band and `HX-Trigger: closeModal, listChanged`, so the
+open modal closes and the list on the page refreshes in place instead of a full reload.
+"""
+
+import json
+from urllib.parse import urlencode, urlsplit
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+
+from .errors import NotFound
+
+PAGE_SIZE = 20
+LIST_CHANGED = "listChanged"
+
+
+def paginate(request, queryset, *, per_page: int = PAGE_SIZE) -> Page:
+    """The page `?page=` asks for (the last one past the end, the first for anything that is not a number)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def with_query(path: str, params: dict) -> str:
+    """`path?a=1`: the parameters with a value, in order."""
+    params = {key: value for key, value in params.items() if value not in ("", None)}
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def page_or_fragment(request, template: str, fragment: str, context: dict, *, push_url: str | None = None,
+                     status: int = 200) -> HttpResponse:
+    """The whole page, or with htmx only the named partial of the same template (with the flash messages swapped in
+    out of band, as a page load would show them)."""
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, f"{template}#{fragment}", context, status=status)
+        response.content += render_to_string("_messages.html", {"out_of_band": True}, request).encode()
+        if push_url:
+            response["HX-Push-Url"] = push_url
+    else:
+        response = render(request, template, context, status=status)
+    return vary_on_htmx(response)
+
+
+def done(request, url: str, *, show_in: str | None = None) -> HttpResponse:
+    """After a POST that changed something: a redirect to `url`. With htmx, no reload: the modal closes and either
+    the page's list refreshes where it stands (the flash messages swapped in out of band), or — with `show_in`, the
+    selector of the element that shows `url` as a fragment — `url` is loaded into it when the page has it (a different
+    page gets a plain redirect)."""
+    if not request.htmx:
+        return vary_on_htmx(redirect(url))
+    if show_in is None:
+        response = render(request, "_messages.html", {"out_of_band": True})
+        response["HX-Reswap"] = "none"
+        response["HX-Trigger"] = json.dumps({LIST_CHANGED: True, "closeModal": True})
+    elif request.htmx.current_url_abs_path and urlsplit(request.htmx.current_url_abs_path).path == urlsplit(url).path:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({"closeModal": True})
+        response["HX-Location"] = json.dumps({"path": url, "target": show_in, "swap": "outerHTML"})
+    else:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+    return vary_on_htmx(response)
+
+
+class NotFoundMiddleware:
+    """A selector's or service's NotFound answers 404, like a missing page: one translation for every view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None
