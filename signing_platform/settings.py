@@ -148,6 +148,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker rides out a broker outage of any length and resumes by itself (compose's restart: is the second line).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A request that enqueues a task must not hang when the broker is down: give up quickly and say so.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
@@ -247,7 +249,8 @@ SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_CODE_TTL_SECONDS = 5 * 60
 SMS_CODE_MAX_TRIES = 5
-SMS_RATE_PER_MOBILE_MINUTE = "1/60s"
+# The wait between two codes to one mobile, counted from the last send (not a fixed clock window).
+SMS_RESEND_SECONDS = 60
 SMS_RATE_PER_MOBILE_DAY = "10/d"
 SMS_RATE_PER_IP = env_str("SMS_RATE_PER_IP", "20/h")
 
