@@ -7,6 +7,7 @@ SMS go to the dev outbox. Production sets DEBUG=false, SECRET_KEY, DATABASE_URL,
 
 import base64
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client address and scheme every later middleware and view uses (see TRUSTED_PROXIES).
+    "signing_platform.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,7 +193,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (CIDRs) whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto are believed; from any other peer these
+# headers are dropped (signing_platform/middleware.py). Django's SECURE_PROXY_SSL_HEADER is deliberately unset:
+# it would believe X-Forwarded-Proto from anyone.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _cidr in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must be comma-separated networks (CIDR), not {_cidr!r}") from None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
