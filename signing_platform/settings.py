@@ -132,13 +132,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache behind rate limits. Unset: tasks in-process, local cache.
 REDIS_URL = env_str("REDIS_URL")
+# A frozen or unreachable Redis must not hold a request up: each cache call gives up after one short timeout
+# (Django's client does not retry) and the rate limits then refuse with 系统繁忙 (signing_platform/ratelimits.py).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "wq"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -151,9 +154,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues a task must not hang when the broker is down: give up quickly and say so.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A request that enqueues a task must not hang when the broker is down or frozen: one attempt with short socket
+# timeouts (about half a second in all), then the caller says so or leaves the message to the sweep. A stale pooled
+# connection after a Redis restart needs no retry: the client reconnects it before use.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "max_retries": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs, run by the one `celery beat` process. Each is idempotent and safe to run twice at once.
 CELERY_BEAT_SCHEDULE = {
