@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # First: the client address and scheme every later middleware and view uses (see TRUSTED_PROXIES).
     "signing_platform.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "signing_platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
