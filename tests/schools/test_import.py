@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from schools import roster_import
 from schools.models import Graduate
 from signing_platform.accounts.models import AuditEvent
 from signing_platform.crypto import id_number_hash
@@ -160,3 +161,12 @@ def test_xlsx_with_numbers_empty_cells_and_inline_strings(client, cast):
     assert (first.student_no, first.mobile, first.college, first.education_level) == ("2022001", "13900000001", cast.math, "master")
     second = Graduate.objects.get(name="学生2")
     assert (second.graduation_year, second.student_no, second.major_category) == (2027, "", "")
+
+
+def test_the_template_writers_neutralise_formula_text(client, cast, monkeypatch):
+    monkeypatch.setattr(roster_import, "template_rows", lambda: [HEADER.split(","), ["=cmd|' /C calc'!A0", 2026, "-1"]])
+    client.force_login(cast.school_reviewer.user)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("schools:roster_template")).content)).active
+    assert [cell.value for cell in sheet[2][:3]] == ["'=cmd|' /C calc'!A0", 2026, "'-1"]
+    text = client.get(reverse("schools:roster_template"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert text.splitlines()[1] == "'=cmd|' /C calc'!A0,2026,'-1"
