@@ -31,7 +31,8 @@ def _filters_from_query(query) -> selectors.RosterFilters:
 
     def number(key):
         value = query.get(key, "")
-        return int(value) if value.isdigit() else None
+        # isdigit() alone passes ² (int() refuses it); a year or an id has fewer than 10 digits (SQLite overflows).
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     level = query.get("level", "")
     idh = query.get("idh", "")
