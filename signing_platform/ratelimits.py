@@ -12,8 +12,8 @@ class RateLimitUnavailable(Exception):
 
 
 def client_ip(request) -> str:
-    # Behind the production proxy the peer address is the proxy's; it passes the client's as X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "unknown"
+    # TrustedProxyMiddleware has already put the client's address here when the peer is one of our proxies.
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _usage(request, *, group: str, key: str, rate: str, increment: bool):

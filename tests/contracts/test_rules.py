@@ -11,7 +11,7 @@ from contracts import rules
 from contracts.models import Contract, ContractStatus, TerminationStage
 from tests.schools.factories import CollegeReviewerFactory, SchoolReviewerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.counters_unchecked]
 S = ContractStatus
 
 # Every state a contract can be in, with the termination stages its check constraint allows.
