@@ -185,3 +185,19 @@ def destination_page(destination: Destination, *, holds_active_contract: bool, p
         "blocked_by_contract": holds_active_contract,
         "can_withdraw": request is not None and rules.can_withdraw(request),
     }
+
+
+# ---------------------------------------------------------------------------------------------- the roster
+
+
+def decorate_roster(graduates) -> None:
+    """Give each roster row (a Graduate with destination__code selected) its 毕业去向 and state, as the page shows them."""
+    for graduate in graduates:
+        destination = getattr(graduate, "destination", None)
+        state = destination.state if destination is not None else DestinationState.UNREGISTERED
+        graduate.destination_label = (
+            f"{destination.code.code} {destination.code.name}" if destination is not None and destination.code_id
+            else "未落实"
+        )
+        graduate.destination_state_label = DestinationState(state).label
+        graduate.destination_badge = state_badge(state)
