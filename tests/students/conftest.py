@@ -1,9 +1,11 @@
 """The cast of the destination tests: the signing cast (tests/contracts/conftest.py) and ways to register a
 destination of any code through the service, with a proof file made on the spot."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -13,6 +15,8 @@ from signing_platform.validators import credit_code_check_char
 from students import services as student_services
 from students.models import DestinationCode, DestinationRecord, FieldGroup, RecordStatus
 from tests.contracts.conftest import *  # noqa: F403 (the signing cast's fixtures: cast, invite, sign …)
+
+seed_destination_codes = importlib.import_module("students.migrations.0002_destination_codes").seed
 
 CREDIT_CODE = "91110108MA01TEXT0"
 CREDIT_CODE += credit_code_check_char(CREDIT_CODE)
@@ -70,7 +74,19 @@ def fields_for(code: DestinationCode) -> dict:
 
 
 @pytest.fixture
-def registration():
+def code_lists():
+    """The code lists a registration uses. Migrations seed them, but a transactional test (races, the browser) starts
+    from a flushed database: put back what is missing."""
+    seed_destination_codes(django_apps, None)
+    UnitNature.objects.get_or_create(name="其他企业")
+    Industry.objects.get_or_create(code="I", defaults={"name": "信息传输、软件和信息技术服务业"})
+    beijing, _ = Region.objects.get_or_create(code="110000", defaults={"name": "北京市"})
+    Region.objects.get_or_create(code="110100", defaults={"name": "北京市", "parent": beijing})
+    JobCategory.objects.get_or_create(name="工程技术人员")
+
+
+@pytest.fixture
+def registration(code_lists):
     def build(code: str = "11", **overrides) -> student_services.Registration:
         code = DestinationCode.objects.get(code=code)
         return student_services.Registration(code=code, **{**fields_for(code), **overrides})
