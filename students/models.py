@@ -10,6 +10,10 @@ from signing_platform.uploads import private_storage, random_name
 
 # 10 签就业协议形式就业: set by the platform when an agreement is signed (or registered as 线下签约 with its scan).
 AGREEMENT_CODE = "10"
+AGREEMENT_CODE_DEFAULTS = {
+    "name": "签就业协议形式就业", "category": "employed", "field_group": "unit",
+    "proof_label": "签字盖章的就业协议书（三方协议）扫描件", "credit_code_required": True, "sort_order": 10,
+}
 
 
 class Category(models.TextChoices):

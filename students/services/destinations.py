@@ -29,6 +29,7 @@ from signing_platform.validators import normalize_credit_code
 from .. import rules
 from ..models import (
     AGREEMENT_CODE,
+    AGREEMENT_CODE_DEFAULTS,
     PENDING_STATES,
     Destination,
     DestinationCode,
@@ -359,11 +360,7 @@ def approve(*, actor, record: DestinationRecord) -> DestinationRecord:
 
 def return_for_correction(*, actor, record: DestinationRecord, reason: str) -> DestinationRecord:
     """A reviewer returns a registration to the graduate with the reason to correct; the record in force stays."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DestinationError("请填写退回原因")
-    if len(reason) > 200:
-        raise DestinationError("退回原因不能超过200个字")
+    reason = _reason(reason, label="退回原因")
     now = timezone.now()
     with transaction.atomic():
         record, _step = _reviewing(actor, record.pk)
@@ -403,7 +400,9 @@ def destination_record_agreement(*, contract, at) -> DestinationRecord:
     if pending is not None:
         _move(pending, to=R.WITHDRAWN, actor=None, action=Action.WITHDRAW, at=at, ended_at=at,
               note="签约完成，登记申请自动撤回")
-    code = DestinationCode.objects.get(code=AGREEMENT_CODE)
+    # The one code the platform itself sets: seeded by migration, and made again here should it ever be missing, so
+    # that signing an agreement never fails for want of a code-list row.
+    code, _ = DestinationCode.objects.get_or_create(code=AGREEMENT_CODE, defaults=AGREEMENT_CODE_DEFAULTS)
     _supersede_in_force(graduate.pk, by=code, actor=None, at=at)
     record = _with_new_number(lambda number: DestinationRecord.objects.create(
         graduate=graduate, school_id=contract.school_id, college_id=contract.college_id,
@@ -485,9 +484,13 @@ def operator_correct(*, actor, record: DestinationRecord, changes: dict, reason:
 def _operator_reason(actor, reason: str) -> str:
     if actor is None or not actor.is_active or not actor.is_staff:
         raise NotFound
+    return _reason(reason, label="原因")
+
+
+def _reason(reason: str, *, label: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DestinationError("请填写原因")
+        raise DestinationError(f"请填写{label}")
     if len(reason) > 200:
-        raise DestinationError("原因不能超过200个字")
+        raise DestinationError(f"{label}不能超过200个字")
     return reason

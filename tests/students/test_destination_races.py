@@ -1,8 +1,8 @@
-"""毕业去向 races on PostgreSQL with real concurrent connections: exactly one outcome each time, the graduate's row
-in step with the records."""
+"""毕业去向 on PostgreSQL: races with real concurrent connections (exactly one outcome each time, the graduate's row
+in step with the records), and events that the database keeps append-only."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from contracts import services as contract_services
 from contracts.models import ACTIVE_STATES, Contract
@@ -130,3 +130,12 @@ def test_signing_against_registering(cast, invite, sign_until_school, register):
     assert kinds == ["ok", "refused"]
     assert not DestinationRecord.objects.filter(graduate=cast.graduate, contract__isnull=True).exists()
     assert_in_step(cast.graduate)
+
+
+def test_events_are_append_only(cast, register):
+    record = register("11")
+    for attempt in (lambda: DestinationEvent.objects.filter(record=record).update(note="改写"),
+                    lambda: DestinationEvent.objects.filter(record=record).delete()):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    assert DestinationEvent.objects.get(record=record).note.startswith("11 ")
