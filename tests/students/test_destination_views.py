@@ -243,3 +243,11 @@ def test_the_menus_have_the_new_pages(client, cast):
     assert "毕业去向审核" in client.get(reverse("destinations:review_queue")).content.decode()
     client.force_login(cast.school_reviewer)
     assert "毕业去向审核" in client.get(reverse("contracts:review_queue")).content.decode()
+
+
+def test_no_template_comment_leaks_into_a_list(client, cast, register):
+    """Django's {# #} comments end at the line's end: the pager's description must not show on the page."""
+    register("11")
+    client.force_login(cast.college_reviewer)
+    html = client.get(reverse("destinations:review_queue")).content.decode()
+    assert "{#" not in html and "#}" not in html and "Every list" not in html

@@ -71,3 +71,4 @@ def test_a_record_page_and_the_graduate_page(client, cast, register, confirm, dj
     client.force_login(cast.student)
     queries_for(client, reverse("destinations:student"), django_assert_max_num_queries)
     queries_for(client, reverse("destinations:register"), django_assert_max_num_queries)
+
