@@ -195,9 +195,9 @@ def decorate_roster(graduates) -> None:
     for graduate in graduates:
         destination = getattr(graduate, "destination", None)
         state = destination.state if destination is not None else DestinationState.UNREGISTERED
+        # The code in force (none: the state alone says 未落实, or which request is under way).
         graduate.destination_label = (
-            f"{destination.code.code} {destination.code.name}" if destination is not None and destination.code_id
-            else "未落实"
+            f"{destination.code.code} {destination.code.name}" if destination is not None and destination.code_id else ""
         )
         graduate.destination_state_label = DestinationState(state).label
         graduate.destination_badge = state_badge(state)
