@@ -41,7 +41,8 @@ def test_register_801_return_correct_approve_and_verify(page, cast, code_lists, 
     page.get_by_role("row", name=re.compile(name)).get_by_role("link", name="查看详情").click()
     proof = page.get_by_role("img", name=re.compile("录取通知书"))
     expect(proof).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", proof.element_handle()) > 0  # the proof really is shown
+    # The proof really is shown: the image loads and decodes (a broken one keeps naturalWidth 0 and times out here).
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=proof.element_handle())
     page.get_by_label("退回原因").fill("录取专业与录取通知书不符")
     page.get_by_role("button", name="退回修改").click()
     expect(page.get_by_text(f"已退回修改：{name}")).to_be_visible()
