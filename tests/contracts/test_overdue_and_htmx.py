@@ -116,3 +116,15 @@ def test_a_fragment_carries_the_pending_messages_out_of_band(client, cast, invit
     client.post(reverse("contracts:withdraw", args=[contract.pk]))
     html = client.get(LIST + "?tab=void", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-swap-oob="true"' in html and "邀请函已撤回" in html
+
+
+def test_tab_counts_follow_the_deadline_before_the_job_runs(client, cast, overdue, invite, second_graduate):
+    invite(favorite=second_graduate.favorite)
+    client.force_login(cast.employer)
+    html = client.get(LIST + "?tab=signing").content.decode()
+    assert '签约中<span class="count">（1）</span>' in html
+    assert '签约失败<span class="count">（1）</span>' in html
+    services.expire_overdue()
+    html = client.get(LIST + "?tab=failed").content.decode()
+    assert '签约中<span class="count">（1）</span>' in html and '签约失败<span class="count">（1）</span>' in html
+    assert "共 1 条" in html
