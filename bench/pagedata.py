@@ -186,7 +186,7 @@ def build(n: int) -> dict:
                 termination_note, termination_stage, student_name)
             SELECT i, gr.graduation_year, st.status, '岗位' || (i %% 100), 7,
                    CASE WHEN st.status <> 'invited' THEN t.created + interval '7 days'
-                        WHEN i %% 100 = 0 THEN now() - interval '1 hour'
+                        WHEN ((i * 40503) / 7) %% 100 = 0 THEN now() - interval '1 hour'
                         ELSE now() + ((i * 31) %% (7 * 86400)) * interval '1 second' END,
                    '联系人' || t.unit, '136' || lpad(t.unit::text, 8, '0'), '', '', '', t.created,
                    CASE WHEN st.status NOT IN ('invited', 'refused', 'expired', 'withdrawn', 'voided')

@@ -34,6 +34,23 @@ def url_for_pk(name: str):
     return _url_format(name, get_script_prefix()).format
 
 
+class FromEitherEndPaginator(Paginator):
+    """Reads a page in the back half of an ordered queryset from its end (the ordering reversed), so the last pages
+    cost what the first ones do instead of skipping every row before them."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom > self.count // 2 and getattr(self.object_list, "ordered", False):
+            rows = list(self.object_list.reverse()[self.count - top:self.count - bottom])[::-1]
+        else:
+            rows = self.object_list[bottom:top]
+        return self._get_page(rows, number, self)
+
+
 def paginate(request, queryset, *, per_page: int = PAGE_SIZE, count: int | None = None, load=None) -> Page:
     """The page `?page=` asks for (the last one past the end, the first for anything that is not a number).
 
@@ -41,7 +58,7 @@ def paginate(request, queryset, *, per_page: int = PAGE_SIZE, count: int | None 
     `queryset` then selects only the keys in display order (an index-only scan, so deep pages do not drag wide rows
     through OFFSET) and `load(keys)` returns the page's rows in the same order.
     """
-    paginator = Paginator(queryset, per_page)
+    paginator = FromEitherEndPaginator(queryset, per_page)
     if count is not None:
         paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
