@@ -141,9 +141,9 @@ def build(n: int) -> dict:
             SELECT g, first17 || substr('10X98765432', (
                        SELECT SUM(substr(first17, k, 1)::int * (ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])[k])
                        FROM generate_series(1, 17) k)::int %% 11 + 1, 1) AS id_number
-            FROM (SELECT g, '110105' || to_char(date '1995-01-01' + (g %% 3650), 'YYYYMMDD')
+            FROM (SELECT g, '110105' || to_char(date '1995-01-01' + (g %% 3650)::int, 'YYYYMMDD')
                               || lpad(((g / 3650) %% 1000)::text, 3, '0') AS first17
-                  FROM generate_series(1, %(graduates)s) g) numbers
+                  FROM generate_series(1::bigint, %(graduates)s) g) numbers
         """, {"graduates": graduates})
         fernet_sql = """
             translate(encode(
@@ -165,7 +165,8 @@ def build(n: int) -> dict:
                                           graduation_year, mobile, id_hash, id_encrypted, id_masked, created_at,
                                           updated_at, college_id, school_id)
             SELECT g,
-                   substr(%(surnames)s, (g %% 20) + 1, 1) || (%(given)s::text[])[(g / 20) %% 50 + 1],
+                   substr(%(surnames)s, (((g * 2654435761) / 13) %% 20 + 1)::int, 1)
+                   || (%(given)s::text[])[(((g * 40503) / 11) %% 50 + 1)::int],
                    '2022' || lpad(g::text, 8, '0'), CASE WHEN g %% 2 = 0 THEN 'male' ELSE 'female' END,
                    CASE WHEN g %% 10 = 0 THEN 'master' ELSE 'bachelor' END, '专业' || (g %% 50), '工学',
                    2025 + g %% 3, '', encode(hmac(id_number, %(hash_key)s, 'sha256'), 'hex'),

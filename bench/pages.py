@@ -110,7 +110,7 @@ def ensure_database(size: int, *, rebuild: bool) -> dict:
     env = {**ENV, "DATABASE_URL": database_url(name)}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([PYTHON, "bench/pagedata.py", str(size)], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
+                         stdout=subprocess.PIPE, text=True).stdout
     cast = json.loads(out.strip().splitlines()[-1])
     cast["build_total_seconds"] = round(time.perf_counter() - started, 1)
     literal = json.dumps(cast, ensure_ascii=False).replace("'", "''")
@@ -124,7 +124,7 @@ def single_requests(size: int) -> dict:
     """Sessions for the cast, plus query count and median wall/CPU time of one in-process request per page."""
     env = {**ENV, "DATABASE_URL": database_url(f"bench_pages_{size}"), "DJANGO_SETTINGS_MODULE": "bench.settings"}
     out = subprocess.run([PYTHON, "bench/pages.py", "--inner-single", str(size)], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
+                         stdout=subprocess.PIPE, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -244,7 +244,7 @@ def expiry(size: int) -> dict:
     try:
         env = {**ENV, "DATABASE_URL": database_url(copy)}
         out = subprocess.run([PYTHON, "bench/pages.py", "--inner-expiry"], cwd=ROOT, env=env, check=True,
-                             capture_output=True, text=True).stdout
+                             stdout=subprocess.PIPE, text=True).stdout
         return json.loads(out.strip().splitlines()[-1])
     finally:
         psql(f"DROP DATABASE IF EXISTS {copy}")
