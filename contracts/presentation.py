@@ -6,6 +6,10 @@ No rule is decided here: what a row counts as comes from contracts/rules.py.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
+from signing_platform.web import url_for_pk
+
 from . import rules
 from .models import Contract, ContractStatus, Side, TerminationRequest, TerminationStage, TerminationStatus
 from .rules import EmployerTab
@@ -148,16 +152,32 @@ def termination_steps(request: TerminationRequest | None, now: datetime) -> list
 # ---------------------------------------------------------------------------------------------- page context
 
 
+def local_minute(moment: datetime | None) -> str:
+    """A time as the lists show it (Asia/Shanghai, to the minute)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def decorate_employer_rows(rows, tab: Tab, now: datetime) -> None:
-    """Give each row of a 签约解约 page the booleans and 最新状态 its template shows."""
-    for row in rows:
-        if tab.lists_favorites:
+    """Give each row of a 签约解约 page the booleans, links and texts its template shows (worked out here once, so
+    that the template only prints them)."""
+    for number, row in enumerate(rows, start=rows.start_index()):
+        row.number = number
+    if tab.lists_favorites:
+        invite_url, remove_url = url_for_pk("contracts:invite"), url_for_pk("contracts:favorite_remove")
+        for row in rows:
             row.can_invite = rules.can_invite_from_favorite(has_open_contract=row.has_open_contract)
             row.can_remove = rules.can_remove_favorite(has_open_contract=row.has_open_contract)
-        else:
-            row.actions = rules.employer_actions(row, now, in_favorites=getattr(row, "in_favorites", True))
-            row.status_text = status_label(row, now, viewer=Side.EMPLOYER,
-                                           termination_requester=getattr(row, "termination_requester", None))
+            row.invite_url, row.remove_url = invite_url(row.pk), remove_url(row.pk)
+            row.time_text = local_minute(row.created_at)
+        return
+    detail_url, reinvite_url = url_for_pk("contracts:employer_detail"), url_for_pk("contracts:reinvite")
+    terminate_url = url_for_pk("contracts:employer_terminate")
+    for row in rows:
+        row.actions = rules.employer_actions(row, now, in_favorites=getattr(row, "in_favorites", True))
+        row.status_text = status_label(row, now, viewer=Side.EMPLOYER,
+                                       termination_requester=getattr(row, "termination_requester", None))
+        row.detail_url, row.reinvite_url, row.terminate_url = detail_url(row.pk), reinvite_url(row.pk), terminate_url(row.pk)
+        row.time_text = local_minute(row.last_event_at)
 
 
 def decorate_status(rows, now: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from signing_platform.accounts.models import Role, User
 from signing_platform.errors import NotFound, get_or_not_found
@@ -67,10 +67,11 @@ def authentication_state(unit: Unit | None, latest: AuthenticationRequest | None
 
 def unit_setup(unit: Unit) -> dict:
     """What a unit still lacks for signing: an active 签约联系人 (needed to invite) and 档案 information."""
-    return {
-        "missing_contact": not Contact.objects.filter(unit=unit, is_active=True).exists(),
-        "missing_archive": not ArchiveInfo.objects.filter(unit=unit).exists(),
-    }
+    found = Unit.objects.filter(pk=unit.pk).values(
+        contact=Exists(Contact.objects.filter(unit=OuterRef("pk"), is_active=True)),
+        archive=Exists(ArchiveInfo.objects.filter(unit=OuterRef("pk"))),
+    ).get()
+    return {"missing_contact": not found["contact"], "missing_archive": not found["archive"]}
 
 
 def archive_history(unit: Unit, *, limit: int = 10) -> list[ArchiveInfo]:

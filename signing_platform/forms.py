@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape
 
 from .validators import normalize_credit_code, normalize_id_number, normalize_mobile
 
@@ -63,10 +64,64 @@ class CreditCodeField(forms.CharField):
         return normalize_credit_code(value) if value else value
 
 
+def _attrs(attrs: dict) -> str:
+    return "".join(
+        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+    return f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _option(option: dict) -> str:
+    return (f'<option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f'{conditional_escape(option["label"])}</option>')
+
+
+def _select(widget: dict) -> str:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            parts.append(f"\n  {_option(option)}")
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _textarea(widget: dict) -> str:
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+_INPUT_TYPES = ("text", "number", "email", "password", "hidden", "checkbox", "url", "tel", "date", "datetime", "time",
+                "search", "input", "file")
+# Django's own widget templates, written out in Python with the same output: a filter form or an invitation form
+# renders dozens of them per page, and each template render costs more than the rest of the field.
+FAST_WIDGETS = {
+    **{f"django/forms/widgets/{name}.html": _input for name in _INPUT_TYPES},
+    "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/select_option.html": _option,
+    "django/forms/widgets/textarea.html": _textarea,
+}
+
+
 class FormRenderer(TemplatesSetting):
-    """Render every field with templates/forms/field.html: label for, help and errors tied by aria-describedby."""
+    """Render every field with templates/forms/field.html: label for, help and errors tied by aria-describedby.
+    The plain widgets are written in Python (FAST_WIDGETS), the same markup as Django's templates."""
 
     field_template_name = "forms/field.html"
+
+    def render(self, template_name, context, request=None):
+        fast = FAST_WIDGETS.get(template_name)
+        if fast is not None and "widget" in context:
+            return fast(context["widget"])
+        return super().render(template_name, context, request=request)
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:

@@ -130,6 +130,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests of the dev server may write at once; wait for the lock instead of failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+# Behind PgBouncer in transaction mode a connection belongs to the app only for one transaction: no server-side
+# cursors (they outlive it) and no prepared statements (psycopg prepares repeated queries on the server otherwise).
+DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+# A streaming read replica: the heavy read-only pages (reviewer history, statistics, exports) read from it
+# (signing_platform/replica.py); everything else, and anything inside a transaction, uses the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if DATABASE_TRANSACTION_POOLING and _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+DATABASE_ROUTERS = ["signing_platform.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache behind rate limits. Unset: tasks in-process, local cache.

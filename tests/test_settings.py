@@ -48,3 +48,29 @@ def test_deploy_check_warns_when_redis_is_not_configured():
     env = {**PRODUCTION_ENV, "REDIS_URL": ""}
     result = manage("check", "--deploy", env=env)
     assert "sms.W002" in result.stdout + result.stderr
+
+
+def _databases(env) -> dict:
+    import json
+
+    result = manage("shell", "-c", "import json; from django.conf import settings; print(json.dumps("
+                    "{alias: {'cursors': db.get('DISABLE_SERVER_SIDE_CURSORS', False), "
+                    "'prepare': db.get('OPTIONS', {}).get('prepare_threshold', 'default'), 'name': db['NAME'], "
+                    "'test': db.get('TEST', {}).get('MIRROR')} for alias, db in settings.DATABASES.items()}))",
+                    env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_transaction_pooling_turns_off_server_side_cursors_and_prepared_statements():
+    url = {"DATABASE_URL": "postgres://app@pgbouncer:6432/signing"}
+    assert _databases(url)["default"]["cursors"] is False
+    pooled = _databases({**url, "DATABASE_TRANSACTION_POOLING": "true"})["default"]
+    assert pooled["cursors"] is True and pooled["prepare"] is None
+
+
+def test_a_replica_url_adds_a_replica_database_mirrored_in_tests():
+    databases = _databases({"DATABASE_URL": "postgres://app@db/signing",
+                            "DATABASE_REPLICA_URL": "postgres://app@replica/signing"})
+    assert databases["replica"]["name"] == "signing" and databases["replica"]["test"] == "default"
+    assert "replica" not in _databases({"DATABASE_URL": "postgres://app@db/signing"})

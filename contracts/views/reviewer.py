@@ -7,6 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schools.access import reviewer_required
+from signing_platform.replica import reads_from_replica
 from signing_platform.web import done, page_or_fragment, paginate, with_query
 
 from .. import presentation, rules, selectors, services
@@ -48,6 +49,7 @@ def queue(request):
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("id_number")
+@reads_from_replica
 def history(request):
     """已审核: the decisions taken at this reviewer's level."""
     now = timezone.now()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from employers.access import employer_required
 from schools.access import reviewer_required
+from signing_platform.replica import reads_from_replica
 from signing_platform.uploads import private_file_response
 from signing_platform.web import done, page_or_fragment
 from students.access import student_page
@@ -149,6 +150,7 @@ def queue(request):
 @reviewer_required(school_level=True)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("id_number")
+@reads_from_replica
 def history(request):
     """已审核的解约申请 of the reviewer's school."""
     return reviewer_views.reviewer_list(

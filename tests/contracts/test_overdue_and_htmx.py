@@ -116,3 +116,37 @@ def test_a_fragment_carries_the_pending_messages_out_of_band(client, cast, invit
     client.post(reverse("contracts:withdraw", args=[contract.pk]))
     html = client.get(LIST + "?tab=void", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-swap-oob="true"' in html and "邀请函已撤回" in html
+
+
+def test_tab_counts_follow_the_deadline_before_the_job_runs(client, cast, overdue, invite, second_graduate):
+    invite(favorite=second_graduate.favorite)
+    client.force_login(cast.employer)
+    html = client.get(LIST + "?tab=signing").content.decode()
+    assert '签约中<span class="count">（1）</span>' in html
+    assert '签约失败<span class="count">（1）</span>' in html
+    services.expire_overdue()
+    html = client.get(LIST + "?tab=failed").content.decode()
+    assert '签约中<span class="count">（1）</span>' in html and '签约失败<span class="count">（1）</span>' in html
+    assert "共 1 条" in html
+
+
+def test_the_failed_tab_pages_hold_the_same_rows_from_either_end(client, cast, many_invitations):
+    many_invitations(26)
+    contracts = list(Contract.objects.filter(status=S.INVITED).order_by("pk"))
+    for contract in contracts[:23]:
+        services.refuse(actor=contract.graduate.user, contract=contract)
+    Contract.objects.filter(pk__in=[c.pk for c in contracts[23:]]).update(deadline=timezone.now() - timedelta(minutes=1))
+    from contracts import selectors
+    from contracts.rules import EmployerTab
+
+    expected = list(selectors.contracts_for_employer(unit=cast.unit, tab=EmployerTab.FAILED).values_list("pk", flat=True))
+    assert len(expected) == 26
+    client.force_login(cast.employer)
+    shown = []
+    for number in (1, 2):
+        html = client.get(LIST + f"?tab=failed&page={number}").content.decode()
+        shown += [pk for pk in expected if f'href="{reverse("contracts:employer_detail", args=[pk])}"' in html]
+    assert sorted(shown) == sorted(expected)
+    page_two = client.get(LIST + "?tab=failed&page=2").content.decode()
+    positions = [page_two.index(f'href="{reverse("contracts:employer_detail", args=[pk])}"') for pk in expected[20:]]
+    assert positions == sorted(positions)
