@@ -10,6 +10,7 @@ from contracts.forms import ReasonForm
 from contracts.views.reviewer import reviewer_list
 from schools.access import reviewer_required
 from schools.selectors import colleges_for_reviewer
+from signing_platform.replica import reads_from_replica
 from signing_platform.web import done, page_or_fragment
 
 from . import presentation, rules, selectors, services
@@ -45,6 +46,7 @@ def _label_codes(rows):
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("id_number")
+@reads_from_replica
 def history(request):
     """已审核: the decisions taken at this reviewer's level; 状态 filters the record's state now."""
 
