@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from contracts import services
 from schools.services import correction_request_create
 from tests.contracts import conftest as contract_fixtures
+from tests.contracts.e2e.test_signing_flow import sign_in
 from tests.employers.factories import UnitFactory, UnitMemberFactory, seed_code_lists
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,14 +52,6 @@ def phone(browser, live_server, settings):
     context.close()
 
 
-def sign_in(page, login):
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号/用户名").fill(login)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
-
-
 def assert_fits(page):
     """Nothing is wider than the screen: neither the page nor a list scrolls sideways."""
     page_width = page.evaluate("document.documentElement.scrollWidth")
@@ -88,11 +80,22 @@ def shoot(page, name, *, full_page=True):
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
 
 
-def assert_record_on_screen(row, *, name, status=None):
-    """The record's name, status (when given) and the row itself are wholly inside the screen."""
+def record_on_screen(page, *, name, action, status=None):
+    """Bring the record named `name` up by scrolling down only; its name, status and `action` link are then wholly on
+    the screen, and nothing scrolls sideways. Returns the row."""
+    row = page.get_by_role("row", name=re.compile(name))
+    scroll_down_to(row)
     expect(row.get_by_role("cell", name=name, exact=True)).to_be_in_viewport(ratio=1)
     if status:
         expect(row.get_by_role("cell", name=status)).to_be_in_viewport(ratio=1)
+    expect(row.get_by_role("link", name=action, exact=True)).to_be_in_viewport(ratio=1)
+    assert_fits(page)
+    return row
+
+
+def assert_tappable(locator):
+    box = locator.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, f"{locator} is {box['width']}×{box['height']}px"
 
 
 def assert_one_line(locator):
@@ -110,15 +113,10 @@ def test_a_graduate_reaches_accept_in_my_invitations(phone, cast, invite):
     invite()
     sign_in(phone, cast.student.mobile)
     phone.goto("/student/invitations/")
-    row = phone.get_by_role("row", name=re.compile(cast.unit.name))
-    accept = row.get_by_role("link", name="应约", exact=True)
-    scroll_down_to(row)
-    assert_record_on_screen(row, name=cast.unit.name, status=re.compile("剩余"))
-    expect(accept).to_be_in_viewport(ratio=1)
-    assert_fits(phone)
+    row = record_on_screen(phone, name=cast.unit.name, status=re.compile("剩余"), action="应约")
     shoot(phone, "student-invitations")
 
-    accept.click()
+    row.get_by_role("link", name="应约", exact=True).click()
     expect(phone.get_by_role("heading", name="应约确认")).to_be_visible()
     expect(phone.get_by_text("应约具有约束力")).to_be_visible()
     assert_fits(phone)
@@ -129,26 +127,20 @@ def test_an_employer_opens_the_details_of_an_invitation_in_signing(phone, cast, 
     invite()
     sign_in(phone, cast.employer.mobile)
     phone.goto("/employer/signing/?tab=signing")
-    row = phone.get_by_role("row", name=re.compile(cast.graduate.name))
-    details = row.get_by_role("link", name="查看详情")
-    scroll_down_to(row)
-    assert_record_on_screen(row, name=cast.graduate.name, status="等待学生应约")
-    expect(details).to_be_in_viewport(ratio=1)
-    assert_fits(phone)
+    row = record_on_screen(phone, name=cast.graduate.name, status="等待学生应约", action="查看详情")
     # The pager's template comment spans lines, so it must be a {% comment %} block, not shown as text.
     expect(phone.get_by_role("navigation", name="分页")).to_contain_text("共 1 条")
     expect(phone.locator("main")).not_to_contain_text("list_url")
     shoot(phone, "employer-signing")
 
-    details.click()
+    row.get_by_role("link", name="查看详情").click()
     dialog = phone.get_by_role("dialog", name="签约邀请函")
     expect(dialog).to_be_visible()
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
     close = dialog.get_by_role("button", name="关闭")
     expect(close).to_be_in_viewport(ratio=1)
-    close_box = close.bounding_box()
-    assert close_box["width"] >= 24 and close_box["height"] >= 24, close_box
+    assert_tappable(close)
     expect(dialog.get_by_role("button", name="撤回邀请")).to_be_visible()
     shoot(phone, "employer-detail-dialog", full_page=False)
     close.click()
@@ -159,19 +151,13 @@ def test_a_reviewer_selects_and_opens_a_record_in_the_review_queue(phone, cast, 
     services.accept(actor=cast.student, contract=invite())
     sign_in(phone, cast.college_reviewer.username)
     phone.goto("/school/review/")
-    row = phone.get_by_role("row", name=re.compile(cast.graduate.name))
-    scroll_down_to(row)
-    assert_record_on_screen(row, name=cast.graduate.name)
+    row = record_on_screen(phone, name=cast.graduate.name, action="查看详情")
     checkbox = row.get_by_role("checkbox", name=f"选择{cast.graduate.name}")
     expect(checkbox).to_be_in_viewport(ratio=1)
-    box = checkbox.bounding_box()
-    assert box["width"] >= 24 and box["height"] >= 24, box
-    details = row.get_by_role("link", name="查看详情")
-    expect(details).to_be_in_viewport(ratio=1)
-    assert_fits(phone)
+    assert_tappable(checkbox)
     shoot(phone, "reviewer-queue")
 
-    details.click()
+    row.get_by_role("link", name="查看详情").click()
     expect(phone.get_by_role("heading", name="签约详情")).to_be_visible()
     expect(phone.get_by_role("button", name="审核通过", exact=True)).to_be_visible()
     assert_fits(phone)
@@ -201,8 +187,7 @@ def test_the_header_keeps_its_links_whole_and_the_menu_leaves_room(phone, cast):
     for control in (phone.get_by_role("link", name="修改密码"), phone.get_by_role("button", name="退出登录")):
         expect(control).to_be_in_viewport(ratio=1)
         assert_one_line(control)
-        box = control.bounding_box()
-        assert box["height"] >= 24, box
+        assert_tappable(control)
     # Seven menu items in at most two rows above the page's heading.
     menu = phone.get_by_role("navigation", name="主菜单")
     assert menu.bounding_box()["height"] <= 100
