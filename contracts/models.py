@@ -198,8 +198,11 @@ class ContractEvent(models.Model):
         TERMINATION_EXPIRE = "termination_expire", "逾期未确认"
         TERMINATION_APPROVE = "termination_approve", "学校同意解约"
         TERMINATION_REJECT = "termination_reject", "学校不同意解约"
+        # Operators' transitions (contracts/services/operator.py), each with the reason they gave.
+        OPERATOR_VOID = "operator_void", "平台作废"
+        OPERATOR_EXPIRE = "operator_expire", "平台操作，邀请失效"
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
+    contract = models.ForeignKey(Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -216,7 +219,8 @@ class ContractEvent(models.Model):
         indexes = [models.Index(fields=["contract", "created_at"], name="contractevent_contract")]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        # In the platform's time zone (Asia/Shanghai), as every page shows times: admin shows this on inline rows.
+        return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def actor_label(self) -> str:
@@ -247,7 +251,9 @@ def termination_letter_path(instance, filename: str) -> str:
 class TerminationRequest(models.Model):
     """解约申请 of a signed contract: requester, reason, the counterpart's answer and the school's review."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="termination_requests")
+    contract = models.ForeignKey(
+        Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="termination_requests"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
     )
@@ -304,12 +310,14 @@ class TerminationRequest(models.Model):
 class AgreementSequence(models.Model):
     """The last serial used for agreement numbers of one (year, school, education level); locked to take the next."""
 
-    graduation_year = models.PositiveSmallIntegerField()
-    school_code = models.CharField(max_length=5)
-    level_code = models.CharField(max_length=2)
-    last_serial = models.PositiveIntegerField(default=0)
+    graduation_year = models.PositiveSmallIntegerField("毕业年份")
+    school_code = models.CharField("学校代码", max_length=5)
+    level_code = models.CharField("学历代码", max_length=2)
+    last_serial = models.PositiveIntegerField("已用流水号", default=0)
 
     class Meta:
+        verbose_name = "协议书编号流水"
+        verbose_name_plural = "协议书编号流水"
         constraints = [
             models.UniqueConstraint(fields=["graduation_year", "school_code", "level_code"], name="agreement_sequence_key")
         ]
