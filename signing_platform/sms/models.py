@@ -14,7 +14,7 @@ class SmsCode(models.Model):
 
     mobile = models.CharField("手机号", max_length=11)
     purpose = models.CharField("用途", max_length=20, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField("验证码摘要", max_length=64)
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
     expires_at = models.DateTimeField("失效时间")
     failed_attempts = models.PositiveSmallIntegerField("错误次数", default=0)
@@ -50,7 +50,7 @@ class SmsMessage(models.Model):
     attempts = models.PositiveSmallIntegerField("发送次数", default=0)
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField("开始发送时间", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
     class Meta:
