@@ -11,8 +11,6 @@ from .models import JobCategory
 from .selectors import ListFilters
 from .services import DEFAULT_VALID_DAYS, MAX_VALID_DAYS, MIN_VALID_DAYS
 
-HASH_LENGTH = 64
-
 
 def graduation_years() -> list[int]:
     this_year = timezone.localdate().year

@@ -39,6 +39,14 @@ REINVITABLE_STATES = (
 )
 
 
+# The stored statuses of the unit's tabs that OR several of them (the deadline rule aside: see contracts.rules).
+TAB_STORED_STATUSES = {
+    "signing": [ContractStatus.INVITED, ContractStatus.ACCEPTED, ContractStatus.COLLEGE_APPROVED],
+    "failed": [ContractStatus.REFUSED, ContractStatus.EXPIRED, ContractStatus.REJECTED],
+    "void": [ContractStatus.WITHDRAWN, ContractStatus.VOIDED],
+}
+
+
 class TerminationStage(models.TextChoices):
     """Where a contract stands in termination (SPEC §3): kept on the contract so that tabs and 最新状态 need no join."""
 
@@ -67,23 +75,36 @@ class JobCategory(models.Model):
 class Contract(models.Model):
     """One signing invitation and, if it gets that far, the employment agreement it becomes."""
 
-    unit = models.ForeignKey("employers.Unit", verbose_name="邀请方", on_delete=models.PROTECT, related_name="contracts")
+    # Foreign keys whose look-ups a composite index already serves, or that only a rare PROTECT check reads, carry no
+    # index of their own: every index is rewritten by each change of state.
+    unit = models.ForeignKey(
+        "employers.Unit", verbose_name="邀请方", on_delete=models.PROTECT, related_name="contracts", db_index=False
+    )
     graduate = models.ForeignKey(
         "schools.Graduate", verbose_name="受邀方", on_delete=models.PROTECT, related_name="contracts"
     )
     # Copied from the graduate so that reviewer queues and filters need no join (the roster entry never moves).
-    school = models.ForeignKey("schools.School", verbose_name="毕业院校", on_delete=models.PROTECT, related_name="+")
-    college = models.ForeignKey("schools.College", verbose_name="院系", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        "schools.School", verbose_name="毕业院校", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    college = models.ForeignKey(
+        "schools.College", verbose_name="院系", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # The graduate's name, copied so that the unit's 学生姓名 filter is an index range (kept in step by
+    # schools.services when a school corrects a name).
+    student_name = models.CharField("学生姓名", max_length=50, default="", blank=True)
     graduation_year = models.PositiveSmallIntegerField("毕业年份")
 
     status = models.CharField("最新状态", max_length=20, choices=ContractStatus.choices, default=ContractStatus.INVITED)
 
     # 岗位信息
-    job_category = models.ForeignKey(JobCategory, verbose_name="拟录用职位类别", on_delete=models.PROTECT)
+    job_category = models.ForeignKey(JobCategory, verbose_name="拟录用职位类别", on_delete=models.PROTECT, db_index=False)
     post_name = models.CharField("拟录用岗位名称", max_length=50)
     valid_days = models.PositiveSmallIntegerField("应约有效期（天）")
     deadline = models.DateTimeField("应约截止时间")
-    contact = models.ForeignKey("employers.Contact", verbose_name="签约联系人", on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(
+        "employers.Contact", verbose_name="签约联系人", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     contact_name = models.CharField("签约联系人姓名", max_length=50)
     contact_mobile = models.CharField("签约联系人手机号", max_length=11)
     work_location = models.CharField("工作地点", max_length=100, blank=True)
@@ -91,10 +112,11 @@ class Contract(models.Model):
     remarks = models.CharField("备注", max_length=500, blank=True)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     previous = models.ForeignKey(
-        "self", verbose_name="原邀请", null=True, blank=True, on_delete=models.PROTECT, related_name="reinvitations"
+        "self", verbose_name="原邀请", null=True, blank=True, on_delete=models.PROTECT, related_name="reinvitations",
+        db_index=False,
     )
     created_at = models.DateTimeField("发起时间", default=timezone.now)
     accepted_at = models.DateTimeField("应约时间", null=True, blank=True)
@@ -161,11 +183,43 @@ class Contract(models.Model):
                 ),
             ),
         ]
+        # Each list reads one index in display order and stops after its page (measured at 1,000,000 contracts, see
+        # bench/pages.py): the unit's tabs (a partial index per tab whose statuses it ORs), the reviewers' queues,
+        # the invitations by deadline (expiry job, reminders, 工作台's 24-hour list). The columns a page's deferred
+        # join and the deadline rule read are included, so those scans never visit the table.
         indexes = [
-            models.Index(fields=["unit", "status", "-last_event_at"], name="contract_unit_status"),
+            models.Index(fields=["unit", "status", "-last_event_at", "-id"], name="contract_unit_status"),
+            models.Index(
+                fields=["unit", "-last_event_at", "-id"], name="contract_unit_signing", include=["status", "deadline"],
+                condition=Q(status__in=TAB_STORED_STATUSES["signing"]),
+            ),
+            models.Index(
+                fields=["unit", "-last_event_at", "-id"], name="contract_unit_failed",
+                condition=Q(status__in=TAB_STORED_STATUSES["failed"]),
+            ),
+            models.Index(
+                fields=["unit", "-last_event_at", "-id"], name="contract_unit_void",
+                condition=Q(status__in=TAB_STORED_STATUSES["void"]),
+            ),
+            models.Index(
+                fields=["unit", "-last_event_at", "-id"], name="contract_unit_term_failed",
+                condition=Q(status=ContractStatus.SIGNED, termination_stage=TerminationStage.FAILED),
+            ),
+            models.Index(
+                fields=["unit", "deadline"], name="contract_unit_invited", condition=Q(status=ContractStatus.INVITED)
+            ),
+            models.Index(fields=["deadline"], name="contract_invited_deadline", condition=Q(status=ContractStatus.INVITED)),
             models.Index(fields=["school", "status", "-last_event_at"], name="contract_school_status"),
             models.Index(fields=["college", "status", "-last_event_at"], name="contract_college_status"),
-            models.Index(fields=["status", "deadline"], name="contract_status_deadline"),
+            models.Index(
+                fields=["college", "accepted_at", "id"], name="contract_college_queue",
+                condition=Q(status=ContractStatus.ACCEPTED, two_level_review=True),
+            ),
+            models.Index(
+                fields=["school", "accepted_at", "id"], name="contract_school_queue",
+                condition=Q(status=ContractStatus.COLLEGE_APPROVED)
+                | Q(status=ContractStatus.ACCEPTED, two_level_review=False),
+            ),
         ]
 
     def __str__(self):
@@ -203,6 +257,10 @@ class ContractEvent(models.Model):
         OPERATOR_EXPIRE = "operator_expire", "平台操作，邀请失效"
 
     contract = models.ForeignKey(Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="events")
+    # The contract's unit, copied so that 工作台's 最新动态 reads the unit's latest events from one index.
+    unit = models.ForeignKey(
+        "employers.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -216,7 +274,10 @@ class ContractEvent(models.Model):
         verbose_name = "签约事件"
         verbose_name_plural = "签约事件"
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["contract", "created_at"], name="contractevent_contract")]
+        indexes = [
+            models.Index(fields=["contract", "created_at"], name="contractevent_contract"),
+            models.Index(fields=["unit", "-created_at", "-id"], name="contractevent_unit_recent"),
+        ]
 
     def __str__(self):
         # In the platform's time zone (Asia/Shanghai), as every page shows times: admin shows this on inline rows.
@@ -253,6 +314,10 @@ class TerminationRequest(models.Model):
 
     contract = models.ForeignKey(
         Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="termination_requests"
+    )
+    # The contract's school, copied so that 解约审核 reads the school's queue from one index.
+    school = models.ForeignKey(
+        "schools.School", verbose_name="学校", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
@@ -291,7 +356,13 @@ class TerminationRequest(models.Model):
             models.CheckConstraint(name="termination_status_valid", condition=Q(status__in=TerminationStatus.values)),
             models.CheckConstraint(name="termination_side_valid", condition=Q(requester_side__in=Side.values)),
         ]
-        indexes = [models.Index(fields=["status", "counterpart_deadline"], name="termination_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "counterpart_deadline"], name="termination_status_deadline"),
+            models.Index(
+                fields=["school", "answered_at", "id"], name="termination_school_queue",
+                condition=Q(status=TerminationStatus.AGREED),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.contract_id} 解约申请（{self.get_status_display()}）"
@@ -328,6 +399,8 @@ class Favorite(models.Model):
 
     unit = models.ForeignKey("employers.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="favorites")
     graduate = models.ForeignKey("schools.Graduate", verbose_name="学生", on_delete=models.PROTECT, related_name="+")
+    # The graduate's name, copied like Contract.student_name for the 学生姓名 filter.
+    student_name = models.CharField("学生姓名", max_length=50, default="", blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="添加人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("加入时间", default=timezone.now)
 
@@ -335,7 +408,27 @@ class Favorite(models.Model):
         verbose_name = "学生收藏夹"
         verbose_name_plural = "学生收藏夹"
         constraints = [models.UniqueConstraint(fields=["unit", "graduate"], name="favorite_unique_per_unit")]
-        indexes = [models.Index(fields=["unit", "-created_at"], name="favorite_unit_recent")]
+        indexes = [models.Index(fields=["unit", "-created_at", "-id"], name="favorite_unit_recent")]
 
     def __str__(self):
         return f"{self.unit} ♥ {self.graduate}"
+
+
+class UnitTabCount(models.Model):
+    """How many of a unit's records each 签约解约 tab holds, by stored status, so that counts never scan the unit's
+    contracts. A tab's count is the sum of its shards: a change adds to the shard of its contract, so concurrent
+    changes of one unit seldom wait for the same row. Kept in the transaction of every change (contracts.counters);
+    invitations past their deadline are moved from 签约中 to 签约失败 when the counts are read."""
+
+    unit = models.ForeignKey("employers.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    tab = models.CharField("分类", max_length=20)
+    shard = models.PositiveSmallIntegerField("分片")
+    count = models.IntegerField("数量", default=0)
+
+    class Meta:
+        verbose_name = "签约记录计数"
+        verbose_name_plural = "签约记录计数"
+        constraints = [models.UniqueConstraint(fields=["unit", "tab", "shard"], name="unit_tab_count_key")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.tab}#{self.shard}: {self.count}"

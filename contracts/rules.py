@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from .models import (
     ACTIVE_STATES,
     REINVITABLE_STATES,
+    TAB_STORED_STATUSES,
     Contract,
     ContractStatus,
     Side,
@@ -39,12 +40,17 @@ def effective_status(contract: Contract, now) -> str:
     return contract.status
 
 
+def overdue_q(now) -> Q:
+    """Invitations past their deadline that the expiry job has not marked yet."""
+    return Q(status=S.INVITED, deadline__lte=now)
+
+
 def status_q(status: str, now) -> Q:
     """Rows whose effective status is `status`."""
     if status == S.INVITED:
         return Q(status=S.INVITED, deadline__gt=now)
     if status == S.EXPIRED:
-        return Q(status=S.EXPIRED) | Q(status=S.INVITED, deadline__lte=now)
+        return Q(status=S.EXPIRED) | overdue_q(now)
     return Q(status=status)
 
 
@@ -241,24 +247,27 @@ class EmployerTab(StrEnum):
 # The effective statuses each contract tab lists (also the choices of its 最新状态 filter).
 TAB_STATUSES: dict[EmployerTab, tuple[str, ...]] = {
     EmployerTab.FAVORITES: (),
-    EmployerTab.SIGNING: (S.INVITED, S.ACCEPTED, S.COLLEGE_APPROVED),
+    EmployerTab.SIGNING: tuple(TAB_STORED_STATUSES["signing"]),
     EmployerTab.SIGNED: (S.SIGNED,),
-    EmployerTab.FAILED: (S.REFUSED, S.EXPIRED, S.REJECTED),
+    EmployerTab.FAILED: tuple(TAB_STORED_STATUSES["failed"]),
     EmployerTab.TERMINATING: (S.TERMINATING,),
     EmployerTab.TERMINATED: (S.TERMINATED,),
     EmployerTab.TERMINATION_FAILED: (S.SIGNED,),
-    EmployerTab.VOID: (S.WITHDRAWN, S.VOIDED),
+    EmployerTab.VOID: tuple(TAB_STORED_STATUSES["void"]),
 }
 
 
 def tab_q(tab: EmployerTab, now) -> Q:
-    """The contracts a tab lists."""
+    """The contracts a tab lists: its stored statuses, with invitations past their deadline moved from 签约中 to
+    签约失败 (in this form each tab's partial index in contracts.models serves it)."""
     if tab == EmployerTab.TERMINATION_FAILED:
         return termination_failed_q()
-    condition = Q(pk__in=[])
-    for status in TAB_STATUSES[tab]:
-        condition |= status_q(status, now)
-    return condition
+    stored = Q(status__in=TAB_STATUSES[tab])
+    if tab == EmployerTab.SIGNING:
+        return stored & ~overdue_q(now)
+    if tab == EmployerTab.FAILED:
+        return stored | overdue_q(now)
+    return stored
 
 
 # ---------------------------------------------------------------------------------------------- what a page may offer

@@ -6,13 +6,14 @@ Fetch-and-authorise selectors raise signing_platform.errors.NotFound for a recor
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from schools.models import Reviewer
 from signing_platform.errors import NotFound
 
-from . import rules
+from . import counters, rules
 from .models import Contract, ContractEvent, Favorite, TerminationRequest, TerminationStatus
 from .presentation import EMPLOYER_TABS
 from .rules import EmployerTab
@@ -29,11 +30,12 @@ class ListFilters:
 
 
 def _filtered(queryset: QuerySet, filters: ListFilters, now, prefix: str = "") -> QuerySet:
-    """Apply the filters to rows of Contract, or of a model whose contract is reached through `prefix`."""
+    """Apply the filters to rows of Contract, or of a model whose contract is reached through `prefix`.
+    学生姓名 matches from the first character (a surname or the whole name): an index range, not a scan."""
     if filters.year:
         queryset = queryset.filter(**{f"{prefix}graduation_year": filters.year})
     if filters.name:
-        queryset = queryset.filter(**{f"{prefix}graduate__name__contains": filters.name})
+        queryset = queryset.filter(**{f"{prefix}student_name__startswith": filters.name})
     if filters.id_hash:
         queryset = queryset.filter(**{f"{prefix}graduate__id_hash": filters.id_hash})
     if filters.status and not prefix:
@@ -49,60 +51,106 @@ def _open_termination_requester() -> Subquery:
     )
 
 
-def contracts_for_employer(*, unit, tab: EmployerTab, filters: ListFilters = ListFilters(), now=None) -> QuerySet:
-    """The contracts of one 签约解约 tab of a unit, newest activity first; each row knows whether the student is still
-    in the unit's favorites (再次发起签约 starts from there) and who asked for an open termination."""
-    now = now or timezone.now()
-    queryset = Contract.objects.filter(unit=unit).filter(rules.tab_q(tab, now))
-    queryset = _filtered(queryset, filters, now).select_related("graduate", "school")
+def _employer_rows(queryset: QuerySet, tab: EmployerTab) -> QuerySet:
+    """What a 签约解约 row shows: the student, the school, whether the student is still in the unit's favorites
+    (再次发起签约 starts there), who asked for an open termination."""
+    queryset = queryset.select_related("graduate", "school")
     if tab in (EmployerTab.FAILED, EmployerTab.VOID):
         queryset = queryset.annotate(
             in_favorites=Exists(Favorite.objects.filter(unit_id=OuterRef("unit_id"), graduate_id=OuterRef("graduate_id")))
         )
     if tab == EmployerTab.TERMINATING:
         queryset = queryset.annotate(termination_requester=_open_termination_requester())
-    return queryset.order_by("-last_event_at", "-pk")
+    return queryset
 
 
-def favorites_for_employer(*, unit, filters: ListFilters = ListFilters(), now=None) -> QuerySet:
-    """The unit's 学生收藏夹, each row annotated with whether an invitation or agreement with that student is open."""
+def contracts_for_employer(*, unit, tab: EmployerTab, filters: ListFilters = ListFilters(), now=None) -> QuerySet:
+    """The contracts of one 签约解约 tab of a unit, newest activity first."""
+    now = now or timezone.now()
+    queryset = _filtered(Contract.objects.filter(rules.tab_q(tab, now), unit=unit), filters, now)
+    return _employer_rows(queryset, tab).order_by("-last_event_at", "-pk")
+
+
+@dataclass(frozen=True)
+class EmployerPage:
+    """A tab's page in two queries (a deferred join): `keys` selects the page's keys from the tab's index in display
+    order, `load(keys)` fetches those rows; `count` is known from the counters when no filter narrows the tab."""
+
+    keys: QuerySet
+    load: object
+    count: int | None
+
+
+def employer_page(*, unit, tab: EmployerTab, filters: ListFilters, counts: dict[str, int], now) -> EmployerPage:
+    """The rows of a 签约解约 tab, for `signing_platform.web.paginate(…, count=…, load=…)`."""
+    count = counts[tab] if filters == ListFilters() else None
+    if tab == EmployerTab.FAVORITES:
+        def load_favorites(ids) -> list[Favorite]:
+            rows = {row.pk: row for row in _favorite_rows(Favorite.objects.filter(pk__in=ids), now)}
+            return [rows[pk] for pk in ids if pk in rows]
+
+        return EmployerPage(keys=_favorites(unit, filters).values_list("pk", flat=True), load=load_favorites, count=count)
+    if tab == EmployerTab.FAILED and filters == ListFilters() and connection.features.supports_slicing_ordering_in_compound:
+        # 签约失败 = its stored statuses plus invitations past their deadline the job has not marked yet: two index
+        # scans merged in display order (an OR of the two would sort every failed row of the unit).
+        fields = ("id", "last_event_at")
+        stored = Contract.objects.filter(unit=unit, status__in=rules.TAB_STATUSES[tab]).values_list(*fields)
+        overdue = Contract.objects.filter(rules.overdue_q(now), unit=unit).values_list(*fields)
+        keys = stored.union(overdue, all=True).order_by("-last_event_at", "-id")
+    else:
+        keys = contracts_for_employer(unit=unit, tab=tab, filters=filters, now=now).values_list("pk", flat=True)
+
+    def load(page_keys) -> list[Contract]:
+        ids = [key[0] if isinstance(key, tuple) else key for key in page_keys]
+        rows = {row.pk: row for row in _employer_rows(Contract.objects.filter(pk__in=ids), tab)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    return EmployerPage(keys=keys, load=load, count=count)
+
+
+def _favorites(unit, filters: ListFilters) -> QuerySet:
     queryset = Favorite.objects.filter(unit=unit)
     if filters.year:
         queryset = queryset.filter(graduate__graduation_year=filters.year)
     if filters.name:
-        queryset = queryset.filter(graduate__name__contains=filters.name)
+        queryset = queryset.filter(student_name__startswith=filters.name)
     if filters.id_hash:
         queryset = queryset.filter(graduate__id_hash=filters.id_hash)
-    return (
-        queryset.annotate(has_open_contract=rules.favorite_open_contract(now or timezone.now()))
-        .select_related("graduate", "graduate__school")
-        .order_by("-created_at", "-pk")
+    return queryset.order_by("-created_at", "-pk")
+
+
+def _favorite_rows(queryset: QuerySet, now) -> QuerySet:
+    return queryset.annotate(has_open_contract=rules.favorite_open_contract(now)).select_related(
+        "graduate", "graduate__school"
     )
+
+
+def favorites_for_employer(*, unit, filters: ListFilters = ListFilters(), now=None) -> QuerySet:
+    """The unit's 学生收藏夹, each row annotated with whether an invitation or agreement with that student is open."""
+    return _favorite_rows(_favorites(unit, filters), now or timezone.now())
 
 
 def employer_tab_counts(*, unit, now=None) -> dict[str, int]:
-    """How many rows each tab holds, in two queries."""
-    now = now or timezone.now()
-    counts = Contract.objects.filter(unit=unit).aggregate(
-        **{tab.key.value: Count("pk", filter=rules.tab_q(tab.key, now)) for tab in EMPLOYER_TABS
-           if not tab.lists_favorites}
-    )
-    counts[EmployerTab.FAVORITES.value] = Favorite.objects.filter(unit=unit).count()
-    return counts
+    """How many rows each tab holds (from the counters, corrected for the deadline rule)."""
+    return counters.tab_counts(unit.pk, now or timezone.now())
 
 
-def expiring_invitations(*, unit, within=timedelta(hours=24), now=None) -> QuerySet:
+WORKBENCH_LIMIT = 10
+
+
+def expiring_invitations(*, unit, within=timedelta(hours=24), now=None, limit: int = WORKBENCH_LIMIT) -> list[Contract]:
+    """The first `limit` invitations (by deadline) that lapse within `within`."""
     now = now or timezone.now()
-    return (
+    return list(
         Contract.objects.filter(unit=unit, status=rules.S.INVITED, deadline__gt=now, deadline__lte=now + within)
         .select_related("graduate", "school")
-        .order_by("deadline")
+        .order_by("deadline", "pk")[:limit]
     )
 
 
-def latest_events_for_unit(*, unit, limit: int = 10) -> QuerySet:
+def latest_events_for_unit(*, unit, limit: int = WORKBENCH_LIMIT) -> QuerySet:
     return (
-        ContractEvent.objects.filter(contract__unit=unit)
+        ContractEvent.objects.filter(unit=unit)
         .select_related("contract__graduate", "actor")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -223,7 +271,7 @@ def termination_queue(*, reviewer: Reviewer, filters: ListFilters = ListFilters(
     """解约审核: agreed termination requests of this reviewer's school, oldest agreement first; none for a college."""
     if not rules.reviews_terminations(reviewer):
         return TerminationRequest.objects.none()
-    queryset = TerminationRequest.objects.filter(contract__school_id=reviewer.school_id, status=TerminationStatus.AGREED)
+    queryset = TerminationRequest.objects.filter(school_id=reviewer.school_id, status=TerminationStatus.AGREED)
     return (
         _filtered(queryset, filters, None, prefix="contract__")
         .select_related("contract__unit", "contract__graduate", "contract__college")
@@ -255,9 +303,10 @@ def termination_request_for(*, contract: Contract, pk: int) -> TerminationReques
 
 def workbench_summary(*, unit) -> dict:
     """工作台: counts per tab, invitations expiring within a day, the latest events."""
-    counts = employer_tab_counts(unit=unit)
+    now = timezone.now()
+    counts = employer_tab_counts(unit=unit, now=now)
     return {
         "tabs": [(tab, counts[tab.key]) for tab in EMPLOYER_TABS],
-        "expiring": list(expiring_invitations(unit=unit)),
+        "expiring": expiring_invitations(unit=unit, now=now),
         "latest_events": list(latest_events_for_unit(unit=unit)),
     }

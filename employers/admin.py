@@ -71,6 +71,9 @@ class AuthenticationRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     @admin.display(description="申请人", ordering="submitted_by__mobile")
     def applicant(self, obj):
         return obj.submitted_by.mobile if obj.submitted_by else "—"
@@ -86,7 +89,7 @@ class AuthenticationRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not obj.licence_content_type.startswith("image/"):
             return "PDF 文件，请点击“查看营业执照”打开"
         return format_html(
-            '<img src="{}" alt="{}的营业执照" style="max-width: 640px; max-height: 480px">',
+            '<img src="{}" alt="{}的营业执照" class="licence-preview">',
             reverse("employers:licence", args=[obj.pk]), obj.name,
         )
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from signing_platform.access import is_operator
 from signing_platform.accounts import audit
+from signing_platform.accounts import services as account_services
 from signing_platform.accounts.models import Role, User
 from signing_platform.errors import NotFound
 from signing_platform.sms.models import Purpose
-from signing_platform.sms.services import check_code, notify
+from signing_platform.sms.services import notify
 from signing_platform.validators import mask_mobile, normalize_mobile
 
 from . import selectors
@@ -275,20 +276,11 @@ def sub_account_set_active(*, unit: Unit, actor: User, member: UnitMember, activ
 
 def sub_account_set_password(*, mobile: str, code: str, password: str) -> User:
     """A sub-account sets its first password, authorised by a SUB_ACCOUNT code sent to its mobile."""
-    with transaction.atomic():
-        result = check_code(mobile=mobile, purpose=Purpose.SUB_ACCOUNT, code=code)
-        user = None
-        if result.ok:
-            user = selectors.sub_account_awaiting_password(mobile, lock=True)
-            if user is not None:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-                audit.record(actor=user, action="user.sub_account_password", target=user)
-    if not result.ok:
-        raise ValidationError({"code": result.message})
-    if user is None:
-        raise ValidationError({"mobile": "该手机号没有待设置密码的子账号"})
-    return user
+    return account_services.password_set_with_code(
+        mobile=mobile, code=code, password=password, purpose=Purpose.SUB_ACCOUNT,
+        account=lambda m: selectors.sub_account_awaiting_password(m, lock=True),
+        action="user.sub_account_password", no_account="该手机号没有待设置密码的子账号",
+    )
 
 
 def unit_admin_transfer(*, actor: User, member: UnitMember, reason: str) -> UnitMember:

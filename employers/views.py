@@ -14,7 +14,7 @@ from signing_platform.accounts.models import Role
 from signing_platform.accounts.views import mobile_change_page
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
-from signing_platform.sms.views import code_control_context, send_code
+from signing_platform.sms.views import code_form_page
 from signing_platform.uploads import private_file_response
 
 from . import selectors, services
@@ -239,26 +239,18 @@ def sub_account_toggle(request, member_id):
 @sensitive_post_parameters("code", "password1", "password2")
 def sub_account_password(request):
     """子账号设置密码: the person the unit's admin added sets a password with a code sent to that mobile."""
-    template = "employers/sub_account_password.html"
-    if request.method == "POST":
-        form = SubAccountPasswordForm(request.POST)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.SUB_ACCOUNT, template=template)
-        if form.is_valid():
-            try:
-                user = services.sub_account_set_password(
-                    mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"],
-                    password=form.cleaned_data["password1"],
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                login(request, user)
-                messages.success(request, "密码设置成功")
-                return redirect("employers:home")
-    else:
-        form = SubAccountPasswordForm()
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.SUB_ACCOUNT)})
+
+    def password_set(form):
+        data = form.cleaned_data
+        user = services.sub_account_set_password(mobile=data["mobile"], code=data["code"], password=data["password1"])
+        login(request, user)
+        messages.success(request, "密码设置成功")
+        return redirect("employers:home")
+
+    return code_form_page(
+        request, form_class=SubAccountPasswordForm, purpose=Purpose.SUB_ACCOUNT,
+        template="employers/sub_account_password.html", on_valid=password_set,
+    )
 
 
 @employer_required

@@ -221,3 +221,13 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.graduate.name} {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Still waiting for the school (the one request a graduate may have open)."""
+        return self.status == CorrectionStatus.PENDING
+
+    @property
+    def badge(self) -> str:
+        """The style of its status badge."""
+        return {CorrectionStatus.RESOLVED: "badge-ok", CorrectionStatus.DECLINED: "badge-muted"}.get(self.status, "")

@@ -5,9 +5,11 @@ Only checked rows leave this module; `services.roster_import` writes them. Error
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 
@@ -19,8 +21,12 @@ HEADERS = ["姓名", "身份证号", "学号", "性别", "学历层次", "专业
 REQUIRED = {"姓名", "身份证号", "性别", "学历层次", "专业", "院系", "毕业年份"}
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
-# An XLSX is a zip: refuse one that unpacks to far more than any roster needs (a zip bomb).
+MAX_COLUMNS = 100
+# An XLSX is a zip: refuse one that unpacks to far more than any roster needs (a zip bomb). The sizes are the ones
+# the zip's directory declares; zipfile never inflates an entry past its declared size (and fails its CRC instead).
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+# Distinct strings a full roster can hold; more would only fill memory before the row limit is reached.
+_MAX_SHARED_STRINGS = (MAX_ROWS + 1) * len(HEADERS)
 _LEVELS = {level.label: level.value for level in EducationLevel}
 _GENDERS = {gender.label: gender.value for gender in Gender}
 _YEARS = range(2000, 2101)
@@ -76,22 +82,65 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
     openpyxl builds a cell object per value; streaming the sheet XML ourselves reads a 100,000-row roster several
     times faster (bench/roster_import.py). Formulas give their cached value, as Excel displays them.
+    A hostile workbook is refused before it costs much: by the unpacked size its zip declares, by any DTD in its XML
+    (no workbook needs one: external entities, entity bombs), by the sheet size it declares, and while streaming by
+    the rows, columns and shared strings actually found.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise RosterFileError(f"文件过大，请分批导入（每次不超过{MAX_ROWS}行）")
+                raise _too_large()
             shared = _shared_strings(archive)
-            with archive.open(_first_sheet_path(archive)) as sheet:
+            with _open_part(archive, _first_sheet_path(archive)) as sheet:
                 return _sheet_rows(sheet, shared)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, IndexError, StopIteration):
         raise RosterFileError("无法读取该Excel文件，请使用导入模板另存为.xlsx格式") from None
+    except _DtdFound:
+        raise RosterFileError("Excel文件中含有不允许的XML声明（DTD），无法导入，请使用导入模板另存为.xlsx格式") from None
+
+
+def _too_large() -> RosterFileError:
+    return RosterFileError(f"文件过大，请分批导入（每次不超过{MAX_ROWS}行、{MAX_COLUMNS}列）")
+
+
+class _DtdFound(Exception):
+    pass
+
+
+class _PrologEnd(Exception):
+    pass
+
+
+def _open_part(archive: zipfile.ZipFile, name: str):
+    """An XML part of the workbook, opened for reading once its prolog is known to declare no DTD."""
+    parser = expat.ParserCreate()
+
+    def doctype(*args):
+        raise _DtdFound
+
+    def root(*args):
+        raise _PrologEnd
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    with archive.open(name) as part:
+        try:
+            while chunk := part.read(64 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _PrologEnd:
+            pass
+        except expat.ExpatError:
+            raise ValueError(name) from None
+    return archive.open(name)
 
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    with _open_part(archive, "xl/workbook.xml") as part:
+        workbook = ElementTree.parse(part).getroot()
     relation = next(workbook.iter(f"{_MAIN}sheet")).attrib[_RELATIONSHIP]
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    with _open_part(archive, "xl/_rels/workbook.xml.rels") as part:
+        relations = ElementTree.parse(part).getroot()
     target = next(r for r in relations.iter(f"{_PACKAGE_RELS}Relationship") if r.attrib["Id"] == relation).attrib["Target"]
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
@@ -111,21 +160,40 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings = []
-    with archive.open("xl/sharedStrings.xml") as part:
+    with _open_part(archive, "xl/sharedStrings.xml") as part:
         for _, element in ElementTree.iterparse(part):
             if element.tag == f"{_MAIN}si":
+                if len(strings) == _MAX_SHARED_STRINGS:
+                    raise _too_large()
                 strings.append(_text(element))
                 element.clear()
     return strings
 
 
+_REFERENCE = re.compile(r"([A-Za-z]+)([0-9]*)")
+_PAST_ANY_LIMIT = 26**3
+
+
 def _column_index(reference: str) -> int:
+    """0 for A1; a column past Excel's last (XFD), such as ZZZZZZZZZZ, is just "too many", never a number to build."""
+    match = _REFERENCE.match(reference)
+    if match is None:
+        raise ValueError(reference)
+    if len(match[1]) > 3:
+        return _PAST_ANY_LIMIT
     index = 0
-    for char in reference:
-        if not char.isalpha():
-            break
-        index = index * 26 + ord(char.upper()) - 64
+    for char in match[1].upper():
+        index = index * 26 + ord(char) - 64
     return index - 1
+
+
+def _check_dimension(reference: str) -> None:
+    """The sheet's declared used range (A1:J101), read before its rows: refuse a size no roster has."""
+    match = _REFERENCE.fullmatch(reference.split(":")[-1].replace("$", ""))
+    if match is None or not match[2]:
+        return  # no usable declaration: the limits while streaming still hold
+    if _column_index(match[0]) >= MAX_COLUMNS or len(match[2]) > 7 or int(match[2]) > MAX_ROWS + 1:
+        raise _too_large()
 
 
 def _number_text(value: str) -> str:
@@ -156,12 +224,18 @@ def _sheet_rows(sheet, shared: list[str]) -> list[list[str]]:
         if element.tag == f"{_MAIN}c":
             reference = element.get("r")
             column = _column_index(reference) if reference else len(row)
+            if column >= MAX_COLUMNS:
+                raise _too_large()
             row.extend([""] * (column + 1 - len(row)))
             row[column] = _cell_text(element, shared).strip()
         elif element.tag == f"{_MAIN}row":
+            if len(rows) > MAX_ROWS:
+                raise _too_large()
             rows.append(row)
             row = []
             element.clear()
+        elif element.tag == f"{_MAIN}dimension":
+            _check_dimension(element.get("ref", ""))
     return rows
 
 
@@ -214,6 +288,10 @@ def check_rows(table: list[list[str]], *, college_names: set[str]) -> CheckedRos
 
 
 def _check_row(line: int, record: dict[str, str], college_names: set[str]) -> tuple[RosterRow | None, list[str]]:
+    with_nul = [column for column, value in record.items() if "\x00" in value]
+    if with_nul:
+        # No text may hold NUL (PostgreSQL refuses it); said alone, as the other checks would only confuse.
+        return None, [f"{'、'.join(with_nul)}含有无效字符（空字符），请删除后重新导入"]
     problems = []
     name = record.get("姓名", "")
     if not name:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from contracts import services as contract_services
 from signing_platform import ratelimits
 from signing_platform.access import is_operator
 from signing_platform.accounts import audit
@@ -92,6 +93,7 @@ def roster_import(*, reviewer: Reviewer, checked: CheckedRoster, skip_bad_rows: 
                 unchanged += 1
         _insert_graduates(to_create)
         Graduate.objects.bulk_update(to_update, [*IMPORTED_FIELDS, "updated_at"], batch_size=1000)
+        contract_services.student_names_changed(graduate_ids=[graduate.pk for graduate in to_update])
         result = ImportResult(len(to_create), len(to_update), unchanged, len(checked.errors))
         audit.record(
             actor=reviewer.user,
@@ -145,6 +147,8 @@ def graduate_update(*, reviewer: Reviewer, graduate: Graduate, data: dict) -> Gr
                 if "id_number" in changed:
                     fields += ["id_hash", "id_encrypted", "id_masked"]
                 locked.save(update_fields=[*fields, "updated_at"])
+                if "name" in changed:
+                    contract_services.student_names_changed(graduate_ids=[locked.pk])
                 audit.record(actor=reviewer.user, action="graduate.update", target=locked, fields=changed)
     except IntegrityError:
         raise ValidationError({"id_number": "本校该毕业年份已有此身份证号的生源信息"}) from None

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from signing_platform.crypto import id_number_hash
 from signing_platform.forms import apply_service_errors
+from signing_platform.spreadsheets import safe_row
 from signing_platform.web import page_or_fragment, paginate, with_query
 
 from . import roster_import, selectors, services
@@ -31,7 +32,8 @@ def _filters_from_query(query) -> selectors.RosterFilters:
 
     def number(key):
         value = query.get(key, "")
-        return int(value) if value.isdigit() else None
+        # isdigit() alone passes ² (int() refuses it); a year or an id has fewer than 10 digits (SQLite overflows).
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     level = query.get("level", "")
     idh = query.get("idh", "")
@@ -185,7 +187,7 @@ def roster_template(request):
     rows = roster_import.template_rows()
     if request.GET.get("format") == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(safe_row(row) for row in rows)
         response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = "attachment; filename=roster-template.csv"
         return response
@@ -195,7 +197,7 @@ def roster_template(request):
     sheet = workbook.active
     sheet.title = "生源信息"
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     for column in ("B", "C", "J"):
         # ID numbers, student numbers and mobiles are text: Excel must not turn them into numbers.
         for cell in sheet[column][:2000]:

@@ -1,5 +1,7 @@
 """Form fields shared by every app: they normalise with the validators of signing_platform.validators."""
 
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -27,8 +29,12 @@ class SmsCodeField(forms.CharField):
         kwargs.setdefault("max_length", 6)
         kwargs.setdefault("error_messages", {"required": "请输入短信验证码"})
         super().__init__(**kwargs)
-        self.validators.append(RegexValidator(r"^\d{6}$", "请输入6位数字验证码"))
+        self.validators.append(RegexValidator(r"^[0-9]{6}$", "请输入6位数字验证码"))
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "6位数字"})
+
+    def to_python(self, value):
+        # Full-width digits typed with a Chinese input method are the same code.
+        return unicodedata.normalize("NFKC", super().to_python(value))
 
 
 class IdNumberField(forms.CharField):

@@ -23,7 +23,7 @@ def healthz(request):
         import redis
 
         try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            redis.Redis.from_url(settings.REDIS_URL, **settings.REDIS_CACHE_OPTIONS).ping()
             checks["redis"] = "ok"
         except redis.RedisError as exc:
             logger.error("health: redis unavailable: %s", exc)

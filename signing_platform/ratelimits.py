@@ -15,8 +15,8 @@ class RateLimitUnavailable(Exception):
 
 
 def client_ip(request) -> str:
-    # Behind the production proxy the peer address is the proxy's; it passes the client's as X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "unknown"
+    # TrustedProxyMiddleware has already put the client's address here when the peer is one of our proxies.
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _usage(request, *, group: str, key: str, rate: str, increment: bool):
@@ -39,12 +39,9 @@ def exceeded(request, *, group: str, key: str, rate: str) -> bool:
     return bool(usage and usage["count"] >= usage["limit"])
 
 
-# The counters `unlock` clears: (group, name of the setting holding its rate), by what they count.
-_MOBILE_COUNTERS = (
-    ("login:account", "LOGIN_FAILURES_PER_ACCOUNT"),
-    ("sms:mobile-minute", "SMS_RATE_PER_MOBILE_MINUTE"),
-    ("sms:mobile-day", "SMS_RATE_PER_MOBILE_DAY"),
-)
+# The counters `unlock` clears: (group, name of the setting holding its rate), by what they count. (The 60-second
+# wait between two codes to one mobile is not a counter here but a row of sms.MobileLastSend; it passes by itself.)
+_MOBILE_COUNTERS = (("login:account", "LOGIN_FAILURES_PER_ACCOUNT"), ("sms:mobile-day", "SMS_RATE_PER_MOBILE_DAY"))
 _IP_COUNTERS = (("login:ip", "LOGIN_FAILURES_PER_IP"), ("sms:ip", "SMS_RATE_PER_IP"))
 
 

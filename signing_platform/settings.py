@@ -7,6 +7,7 @@ SMS go to the dev outbox. Production sets DEBUG=false, SECRET_KEY, DATABASE_URL,
 
 import base64
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 
@@ -76,8 +77,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client address and scheme every later middleware and view uses (see TRUSTED_PROXIES).
+    "signing_platform.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "signing_platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "signing_platform.nul_bytes.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,13 +134,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache behind rate limits. Unset: tasks in-process, local cache.
 REDIS_URL = env_str("REDIS_URL")
+# A frozen or unreachable Redis must not hold a request up: each cache call gives up after one short timeout
+# (Django's client does not retry) and the rate limits then refuse with 系统繁忙 (signing_platform/ratelimits.py).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "wq"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -148,9 +156,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues a task must not hang when the broker is down: give up quickly and say so.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A worker rides out a broker outage of any length and resumes by itself (compose's restart: is the second line).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A request that enqueues a task must not hang when the broker is down or frozen: one attempt with short socket
+# timeouts (about half a second in all), then the caller says so or leaves the message to the sweep. A stale pooled
+# connection after a Redis restart needs no retry: the client reconnects it before use.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "max_retries": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs, run by the one `celery beat` process. Each is idempotent and safe to run twice at once.
 CELERY_BEAT_SCHEDULE = {
@@ -190,7 +203,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (CIDRs) whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto are believed; from any other peer these
+# headers are dropped (signing_platform/middleware.py). Django's SECURE_PROXY_SSL_HEADER is deliberately unset:
+# it would believe X-Forwarded-Proto from anyone.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _cidr in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must be comma-separated networks (CIDR), not {_cidr!r}") from None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -247,7 +268,8 @@ SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_CODE_TTL_SECONDS = 5 * 60
 SMS_CODE_MAX_TRIES = 5
-SMS_RATE_PER_MOBILE_MINUTE = "1/60s"
+# The wait between two codes to one mobile, counted from the last send (not a fixed clock window).
+SMS_RESEND_SECONDS = 60
 SMS_RATE_PER_MOBILE_DAY = "10/d"
 SMS_RATE_PER_IP = env_str("SMS_RATE_PER_IP", "20/h")
 

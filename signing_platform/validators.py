@@ -6,16 +6,27 @@ field and a service can share the one rule.
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_MOBILE_NOISE_RE = re.compile(r"[\s\-\u3000]")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_MOBILE_NOISE_RE = re.compile(r"[\s\-]")
+
+
+def ascii_form(value: str, *, message: str, code: str) -> str:
+    """NFKC, so full-width digits and letters (a Chinese input method's) become ASCII; a digit of any other
+    script left after that is refused with `message`, so that no look-alike of a real value is accepted."""
+    normalized = unicodedata.normalize("NFKC", value or "")
+    if any(char.isdigit() and not char.isascii() for char in normalized):
+        raise ValidationError(message, code=code)
+    return normalized
 
 
 def normalize_mobile(value: str) -> str:
-    """Strip spaces, dashes and a +86 / 0086 prefix; return the 11-digit mainland number."""
-    cleaned = _MOBILE_NOISE_RE.sub("", value or "")
+    """Strip spaces, dashes and a +86 / 0086 prefix; return the 11-digit mainland number in ASCII digits."""
+    cleaned = ascii_form(value, message="手机号只能使用数字0-9", code="invalid_mobile")
+    cleaned = _MOBILE_NOISE_RE.sub("", cleaned)
     for prefix in ("+86", "0086"):
         if cleaned.startswith(prefix):
             cleaned = cleaned[len(prefix) :]
@@ -43,7 +54,7 @@ def id_number_check_char(first17: str) -> str:
 
 def normalize_id_number(value: str) -> str:
     """GB 11643-1999 citizen ID number: 17 digits and a check character; the birth date must exist."""
-    cleaned = (value or "").strip().upper()
+    cleaned = ascii_form(value, message="身份证号只能使用数字0-9和X", code="invalid_id_number").strip().upper()
     if not _ID_RE.fullmatch(cleaned):
         raise ValidationError("身份证号应为18位，最后一位可以是数字或X", code="invalid_id_number")
     try:
@@ -74,7 +85,8 @@ def credit_code_check_char(first17: str) -> str:
 
 def normalize_credit_code(value: str) -> str:
     """GB 32100-2015 unified social credit code: 18 characters, the last one a check character."""
-    cleaned = (value or "").strip().upper()
+    message = "统一社会信用代码只能使用数字0-9和大写字母"
+    cleaned = ascii_form(value, message=message, code="invalid_credit_code").strip().upper()
     if len(cleaned) != 18 or any(c not in _CREDIT_VALUES for c in cleaned):
         raise ValidationError(
             "统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、Z、S、V）", code="invalid_credit_code"

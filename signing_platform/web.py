@@ -21,9 +21,20 @@ PAGE_SIZE = 20
 LIST_CHANGED = "listChanged"
 
 
-def paginate(request, queryset, *, per_page: int = PAGE_SIZE) -> Page:
-    """The page `?page=` asks for (the last one past the end, the first for anything that is not a number)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, *, per_page: int = PAGE_SIZE, count: int | None = None, load=None) -> Page:
+    """The page `?page=` asks for (the last one past the end, the first for anything that is not a number).
+
+    `count`: the number of rows when the caller already knows it (no COUNT query). `load`: for a deferred join —
+    `queryset` then selects only the keys in display order (an index-only scan, so deep pages do not drag wide rows
+    through OFFSET) and `load(keys)` returns the page's rows in the same order.
+    """
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
+    if load is not None:
+        page.object_list = load(list(page.object_list))
+    return page
 
 
 def with_query(path: str, params: dict) -> str:

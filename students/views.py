@@ -14,7 +14,7 @@ from schools.models import CorrectionStatus
 from signing_platform.accounts.views import mobile_change_page
 from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
-from signing_platform.sms.views import code_control_context, send_code
+from signing_platform.sms.views import code_form_page
 
 from . import services
 from .access import student_page
@@ -47,27 +47,21 @@ def activate(request):
     """毕业生激活账号: an exact roster match (name, ID number, school), a code to the mobile, then a password."""
     if request.user.is_authenticated:
         return redirect("home")
-    template = "students/activate.html"
-    if request.method == "POST":
-        form = ActivationForm(request.POST)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.ACTIVATE_STUDENT, template=template)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                user = services.student_activate(
-                    name=data["name"], id_number=data["id_number"], school=data["school"], mobile=data["mobile"],
-                    code=data["code"], password=data["password1"],
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                login(request, user)
-                messages.success(request, "账号激活成功，请核对您的生源信息")
-                return redirect("students:confirm")
-    else:
-        form = ActivationForm()
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.ACTIVATE_STUDENT)})
+
+    def activated(form):
+        data = form.cleaned_data
+        user = services.student_activate(
+            name=data["name"], id_number=data["id_number"], school=data["school"], mobile=data["mobile"],
+            code=data["code"], password=data["password1"],
+        )
+        login(request, user)
+        messages.success(request, "账号激活成功，请核对您的生源信息")
+        return redirect("students:confirm")
+
+    return code_form_page(
+        request, form_class=ActivationForm, purpose=Purpose.ACTIVATE_STUDENT, template="students/activate.html",
+        on_valid=activated,
+    )
 
 
 @student_page(confirmed=False)

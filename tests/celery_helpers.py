@@ -15,9 +15,11 @@ def celery_broker(url: str):
         celery_app.amqp._producer_pool = None
 
     reset_pools()
-    conf.broker_url, conf.task_always_eager = url, False
+    # The settings' own (CELERY_) names: celery 5.6 does not let the short names override them at run time.
+    conf.CELERY_BROKER_URL, conf.CELERY_TASK_ALWAYS_EAGER = url, False
+    assert (conf.broker_url, conf.task_always_eager) == (url, False), "tasks would not go through the broker"
     try:
         yield
     finally:
         reset_pools()
-        conf.broker_url, conf.task_always_eager = saved
+        conf.CELERY_BROKER_URL, conf.CELERY_TASK_ALWAYS_EAGER = saved

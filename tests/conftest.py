@@ -5,10 +5,12 @@ import re
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from signing_platform.celery import app as celery_app
 
@@ -49,10 +51,11 @@ def _private_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def eager_tasks():
     """Tasks run inline in tests, with or without REDIS_URL; tests of the real worker switch this off."""
+    # Set under the settings' own (CELERY_) names: celery 5.6 does not let the short name override them at run time.
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    celery_app.conf.task_always_eager = previous
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
 @pytest.fixture
@@ -69,6 +72,21 @@ def ask_code(client, django_capture_on_commit_callbacks):
             return client.post(url, {"mobile": mobile, "send_code": "1", **data}, **headers)
 
     return ask
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock (`timezone.now`) held still at the real time; `clock.advance(seconds=…)` moves it on."""
+
+    class Clock:
+        now = timezone.now()
+
+        def advance(self, **delta):
+            self.now += timedelta(**delta)
+
+    held = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: held.now)
+    return held
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from schools.models import Graduate
 from signing_platform.accounts import audit
 from signing_platform.errors import NotFound
 
-from .. import rules
+from .. import counters, rules
 from ..models import Contract, Favorite
 from .mechanics import ContractError, member_unit_id, require_authenticated_unit
 
@@ -19,8 +19,11 @@ def favorite_add(*, actor, graduate: Graduate) -> tuple[Favorite, bool]:
         raise NotFound
     require_authenticated_unit(unit_id)
     with transaction.atomic():
-        favorite, created = Favorite.objects.get_or_create(unit_id=unit_id, graduate=graduate, defaults={"added_by": actor})
+        favorite, created = Favorite.objects.get_or_create(
+            unit_id=unit_id, graduate=graduate, defaults={"added_by": actor, "student_name": graduate.name}
+        )
         if created:
+            counters.record_favorite(unit_id=unit_id, graduate_id=graduate.pk, delta=1)
             audit.record(actor=actor, action="favorite.add", target=favorite, graduate=graduate.pk)
     return favorite, created
 
@@ -39,5 +42,6 @@ def favorite_remove(*, actor, favorite: Favorite) -> Favorite:
         if not rules.can_remove_favorite(has_open_contract=has_open):
             raise ContractError("该学生有进行中的签约邀请或协议，不能移出收藏夹")
         audit.record(actor=actor, action="favorite.remove", target=favorite, graduate=favorite.graduate_id)
-        Favorite.objects.filter(pk=favorite.pk).delete()
+        if Favorite.objects.filter(pk=favorite.pk).delete()[0]:
+            counters.record_favorite(unit_id=unit_id, graduate_id=favorite.graduate_id, delta=-1)
     return favorite

@@ -9,7 +9,7 @@ from employers.models import Contact
 from schools.models import Graduate
 from signing_platform.errors import NotFound
 
-from .. import rules
+from .. import counters, rules
 from ..models import Contract, ContractEvent, ContractStatus, Favorite, JobCategory
 from .mechanics import (
     ContractError,
@@ -83,6 +83,7 @@ def invite(
                 contract = Contract.objects.create(
                     unit_id=unit_id,
                     graduate=graduate,
+                    student_name=graduate.name,
                     school_id=graduate.school_id,
                     college_id=graduate.college_id,
                     graduation_year=graduate.graduation_year,
@@ -104,9 +105,10 @@ def invite(
         except IntegrityError:
             raise ContractError("已向该学生发出邀请函，请勿重复发送") from None
         ContractEvent.objects.create(
-            contract=contract, actor=actor, action=Action.INVITE, to_status=S.INVITED, created_at=now,
+            contract=contract, unit_id=unit_id, actor=actor, action=Action.INVITE, to_status=S.INVITED, created_at=now,
             note="再次发起签约" if previous else "",
         )
+        counters.record_new(contract)
         deadline = timezone.localtime(contract.deadline).strftime("%Y-%m-%d %H:%M")
         tell_student(contract, f"{contract.unit.name}向你发出签约邀请函（{post_name}），请在{deadline}前登录平台应约或拒绝。")
     return contract

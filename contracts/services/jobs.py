@@ -1,11 +1,12 @@
 """The periodic jobs: expiring invitations and termination requests past their deadlines, 24-hour reminders."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from .. import rules
+from .. import counters, rules
 from ..models import Contract, ContractEvent, ContractStatus, TerminationRequest, TerminationStage, TerminationStatus
 from .mechanics import expire_lapsed, tell_both, tell_student
 
@@ -44,10 +45,17 @@ def expire_termination_requests(*, now=None, batch_size: int = 500) -> int:
                 status=S.SIGNED, termination_stage=TerminationStage.FAILED, termination_note=why, last_event_at=now
             )
             ContractEvent.objects.bulk_create(
-                ContractEvent(contract_id=pk, actor=None, action=Action.TERMINATION_EXPIRE, from_status=S.TERMINATING,
-                              to_status=S.SIGNED, created_at=now)
-                for pk in ids
+                ContractEvent(contract_id=contract.pk, unit_id=contract.unit_id, actor=None,
+                              action=Action.TERMINATION_EXPIRE, from_status=S.TERMINATING, to_status=S.SIGNED,
+                              created_at=now)
+                for contract in contracts
             )
+            changes = Counter()
+            for contract in contracts:
+                counters.moved(unit_id=contract.unit_id, contract_id=contract.pk,
+                               before=(S.TERMINATING, TerminationStage.COUNTERPART),
+                               after=(S.SIGNED, TerminationStage.FAILED), changes=changes)
+            counters.add(changes)
             for contract in contracts:
                 tell_both(
                     contract,

@@ -5,7 +5,10 @@ that order, so two transitions never deadlock), checks the acting user's right a
 writes the new state, appends a ContractEvent, and queues its notifications, which are sent on commit.
 """
 
+from collections import Counter
+
 from django.db import transaction
+from django.db.models import Subquery
 
 from employers.models import Unit, UnitMember
 from schools.models import Graduate, Reviewer
@@ -13,6 +16,7 @@ from signing_platform.accounts.models import Role
 from signing_platform.errors import NotFound
 from signing_platform.sms.services import notify
 
+from .. import counters
 from ..models import Contract, ContractEvent, ContractStatus
 
 S = ContractStatus
@@ -64,10 +68,14 @@ def require_authenticated_unit(unit_id: int) -> None:
 
 def lock(contract_id: int) -> Contract:
     """Lock the contract's graduate, then the contract, and return the contract as it is now."""
-    graduate_id = Contract.objects.filter(pk=contract_id).values_list("graduate_id", flat=True).first()
-    if graduate_id is None:
+    graduate = (
+        Graduate.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("user")
+        .filter(pk=Subquery(Contract.objects.filter(pk=contract_id).values("graduate_id")[:1]))
+        .first()
+    )
+    if graduate is None:
         raise NotFound
-    graduate = Graduate.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=graduate_id)
     contract = Contract.objects.select_for_update(no_key=True, of=("self",)).select_related("unit", "school").get(
         pk=contract_id
     )
@@ -76,39 +84,48 @@ def lock(contract_id: int) -> Contract:
 
 
 def move(contract: Contract, *, to: str, actor, action: str, at, note: str = "", **fields) -> None:
-    """Write the new state of a locked contract and append its event."""
-    from_status = contract.status
+    """Write the new state of a locked contract, append its event and count it in its new tab."""
+    before = (contract.status, contract.termination_stage)
     contract.status = to
     contract.last_event_at = at
     for name, value in fields.items():
         setattr(contract, name, value)
     contract.save(update_fields=["status", "last_event_at", *fields])
     ContractEvent.objects.create(
-        contract=contract, actor=actor, action=action, from_status=from_status, to_status=to, note=note, created_at=at
+        contract=contract, unit_id=contract.unit_id, actor=actor, action=action, from_status=before[0], to_status=to,
+        note=note, created_at=at,
     )
+    counters.record_move(contract, before=before)
 
 
-def expire_lapsed(queryset, *, now, batch_size: int = 500) -> int:
-    """Mark the INVITED contracts of `queryset` past their deadline EXPIRED, in batches; rows another
-    transaction holds are skipped (that transaction decides them)."""
+def expire_lapsed(queryset, *, now, batch_size: int = 5000) -> int:
+    """Mark the INVITED contracts of `queryset` past their deadline EXPIRED, in batches of one statement each; rows
+    another transaction holds are skipped (that transaction decides them). Returns how many."""
     total = 0
     while True:
         with transaction.atomic():
-            ids = list(
+            due = (
                 queryset.filter(status=S.INVITED, deadline__lte=now)
-                .select_for_update(skip_locked=True, no_key=True)
+                .select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .order_by("deadline", "pk")
-                .values_list("pk", flat=True)[:batch_size]
+                .values_list("pk", "unit_id")[:batch_size]
             )
-            if not ids:
+            rows = list(due)
+            if not rows:
                 return total
-            Contract.objects.filter(pk__in=ids, status=S.INVITED).update(status=S.EXPIRED, closed_at=now, last_event_at=now)
+            ids = [pk for pk, _unit_id in rows]
+            Contract.objects.filter(pk__in=ids).update(status=S.EXPIRED, closed_at=now, last_event_at=now)
             ContractEvent.objects.bulk_create(
-                ContractEvent(contract_id=pk, actor=None, action=Action.EXPIRE, from_status=S.INVITED,
-                              to_status=S.EXPIRED, created_at=now)
-                for pk in ids
+                [ContractEvent(contract_id=pk, unit_id=unit_id, actor=None, action=Action.EXPIRE, from_status=S.INVITED,
+                               to_status=S.EXPIRED, created_at=now) for pk, unit_id in rows],
+                batch_size=batch_size,
             )
-        total += len(ids)
+            changes = Counter()
+            for pk, unit_id in rows:
+                counters.moved(unit_id=unit_id, contract_id=pk, before=(S.INVITED, ""), after=(S.EXPIRED, ""),
+                               changes=changes)
+            counters.add(changes)
+        total += len(rows)
 
 
 # ---------------------------------------------------------------------------------------------- notices

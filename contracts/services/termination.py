@@ -72,7 +72,7 @@ def request_termination(*, actor, contract: Contract, reason: str, attachment=No
         if not rules.can_request_termination(contract):
             raise ContractError(f"当前状态为“{contract.shown_status}”，不能申请解约")
         request = TerminationRequest.objects.create(
-            contract=contract, requested_by=actor, requester_side=side, reason=reason,
+            contract=contract, school_id=contract.school_id, requested_by=actor, requester_side=side, reason=reason,
             attachment=attachment or "", attachment_type=attachment_type, created_at=now,
             counterpart_deadline=now + timedelta(days=settings.TERMINATION_RESPONSE_DAYS),
         )

@@ -42,13 +42,10 @@ def signing_list(request):
         if not request.htmx:
             return done(request, push_url)
     now = timezone.now()
-    unit = request.unit
-    if tab.lists_favorites:
-        rows = paginate(request, selectors.favorites_for_employer(unit=unit, filters=filters, now=now))
-    else:
-        rows = paginate(request, selectors.contracts_for_employer(unit=unit, tab=tab.key, filters=filters, now=now))
+    counts = selectors.employer_tab_counts(unit=request.unit, now=now)
+    listed = selectors.employer_page(unit=request.unit, tab=tab.key, filters=filters, counts=counts, now=now)
+    rows = paginate(request, listed.keys, count=listed.count, load=listed.load)
     presentation.decorate_employer_rows(rows, tab, now)
-    counts = selectors.employer_tab_counts(unit=unit, now=now)
     filter_query = form.query() if form.is_valid() else {}
     context = {
         "tabs": [(t, counts[t.key]) for t in presentation.EMPLOYER_TABS],

@@ -1,12 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 
-from signing_platform import ratelimits
 from signing_platform.forms import MobileField, SmsCodeField
-from signing_platform.validators import normalize_mobile
 
+from . import backends
 from .models import User
 from .services import MOBILE_IN_USE, MOBILE_TAKEN
 
@@ -142,29 +140,13 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["login"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
 
-    def _account_key(self, login: str) -> str:
-        try:
-            return normalize_mobile(login)
-        except ValidationError:
-            return login.strip().lower()
-
     def clean(self):
         cleaned = super().clean()
         login, password = cleaned.get("login"), cleaned.get("password")
         if not login or not password:
             return cleaned
-        limits = [
-            ("login:account", self._account_key(login), settings.LOGIN_FAILURES_PER_ACCOUNT),
-            ("login:ip", ratelimits.client_ip(self.request), settings.LOGIN_FAILURES_PER_IP),
-        ]
-        try:
-            if any(ratelimits.exceeded(self.request, group=g, key=k, rate=r) for g, k, r in limits):
-                raise ValidationError("登录失败次数过多，请15分钟后再试", code="locked")
-            self.user = authenticate(self.request, username=login, password=password)
-            if self.user is None:
-                for group, key, rate in limits:
-                    ratelimits.hit(self.request, group=group, key=key, rate=rate)
-                raise ValidationError("账号或密码错误", code="invalid_login")
-        except ratelimits.RateLimitUnavailable:
-            raise ValidationError("系统繁忙，请稍后再试", code="unavailable") from None
+        # The backend counts and limits failed tries for every way to sign in; it says why when it refused.
+        self.user = authenticate(self.request, username=login, password=password)
+        if self.user is None:
+            raise backends.refusal(self.request) or ValidationError("账号或密码错误", code="invalid_login")
         return cleaned

@@ -1,5 +1,7 @@
 """Changes of state for accounts: registration, password changes. Each writes an audit event."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -33,22 +35,40 @@ def employer_register(*, mobile: str, code: str, password: str, name: str = "") 
     return user
 
 
-def password_reset(*, mobile: str, code: str, password: str) -> User:
-    """Set a new password for the account of `mobile`, authorised by a reset code sent to it."""
+def password_set_with_code(
+    *, mobile: str, code: str, password: str, purpose: str, account: Callable[[str], User | None], action: str,
+    no_account: str,
+) -> User:
+    """Set the password of the account `account(mobile)` finds, authorised by a `purpose` code sent to `mobile`.
+
+    `account` is the caller's rule of who may: it runs after the code was accepted, inside the transaction, and
+    returns the user row locked, or None (then `no_account` is the answer and only the used code is kept).
+    """
+    user = None
     with transaction.atomic():
-        result = check_code(mobile=mobile, purpose=Purpose.RESET_PASSWORD, code=code)
+        result = check_code(mobile=mobile, purpose=purpose, code=code)
         if result.ok:
-            user = User.objects.select_for_update().filter(mobile=mobile, is_active=True).first()
+            user = account(mobile)
             if user is not None:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-                audit.record(actor=user, action="user.password_reset", target=user)
+                audit.record(actor=user, action=action, target=user)
     if not result.ok:
         raise ValidationError({"code": result.message})
     if user is None:
-        # A code is only sent to registered numbers, so this is an account disabled since then.
-        raise ValidationError({"mobile": "该账号不可用，请联系平台管理员"})
+        raise ValidationError({"mobile": no_account})
     return user
+
+
+def password_reset(*, mobile: str, code: str, password: str) -> User:
+    """忘记密码: set a new password for the active account of `mobile`, authorised by a reset code sent to it."""
+    return password_set_with_code(
+        mobile=mobile, code=code, password=password, purpose=Purpose.RESET_PASSWORD,
+        account=lambda m: User.objects.select_for_update().filter(mobile=m, is_active=True).first(),
+        action="user.password_reset",
+        # A code is only delivered to an active account, so this is one disabled since then.
+        no_account="该账号不可用，请联系平台管理员",
+    )
 
 
 def password_change(*, user: User, new_password: str) -> None:

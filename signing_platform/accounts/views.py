@@ -2,16 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from signing_platform.forms import apply_service_errors
 from signing_platform.sms.models import Purpose
-from signing_platform.sms.views import code_control_context, send_code
+from signing_platform.sms.views import code_form_page
 
 from . import services
 from .forms import EmployerRegisterForm, LoginForm, MobileChangeForm, PasswordResetForm
@@ -36,26 +34,19 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("code", "password1", "password2")
 def register(request):
-    template = "accounts/register.html"
-    if request.method == "POST":
-        form = EmployerRegisterForm(request.POST)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.REGISTER, template=template)
-        if form.is_valid():
-            try:
-                user = services.employer_register(
-                    mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"], password=form.cleaned_data["password1"],
-                    name=form.cleaned_data["name"],
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                login(request, user)
-                messages.success(request, "账号开通成功")
-                return redirect(ROLE_HOME[user.role])
-    else:
-        form = EmployerRegisterForm()
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.REGISTER)})
+    def registered(form):
+        data = form.cleaned_data
+        user = services.employer_register(
+            mobile=data["mobile"], code=data["code"], password=data["password1"], name=data["name"]
+        )
+        login(request, user)
+        messages.success(request, "账号开通成功")
+        return redirect(ROLE_HOME[user.role])
+
+    return code_form_page(
+        request, form_class=EmployerRegisterForm, purpose=Purpose.REGISTER, template="accounts/register.html",
+        on_valid=registered,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,24 +75,18 @@ def logout_view(request):
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("code", "password1", "password2")
 def password_reset(request):
-    template = "accounts/password_reset.html"
-    if request.method == "POST":
-        form = PasswordResetForm(request.POST)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.RESET_PASSWORD, template=template)
-        if form.is_valid():
-            try:
-                services.password_reset(
-                    mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"], password=form.cleaned_data["password1"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, "密码已重置，请使用新密码登录")
-                return redirect("accounts:login")
-    else:
-        form = PasswordResetForm()
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.RESET_PASSWORD)})
+    """忘记密码: a code to the account's mobile authorises a new password; the page never says who has an account."""
+
+    def reset(form):
+        data = form.cleaned_data
+        services.password_reset(mobile=data["mobile"], code=data["code"], password=data["password1"])
+        messages.success(request, "密码已重置，请使用新密码登录")
+        return redirect("accounts:login")
+
+    return code_form_page(
+        request, form_class=PasswordResetForm, purpose=Purpose.RESET_PASSWORD, template="accounts/password_reset.html",
+        on_valid=reset,
+    )
 
 
 @login_required
@@ -119,20 +104,13 @@ def password_change(request):
 
 def mobile_change_page(request, *, template: str, success_url: str):
     """更换手机号 for a signed-in user of any role: the current password, then a code to the new number."""
-    if request.method == "POST":
-        form = MobileChangeForm(request.POST, user=request.user)
-        if "send_code" in request.POST:
-            return send_code(request, form=form, purpose=Purpose.CHANGE_MOBILE, template=template)
-        if form.is_valid():
-            try:
-                services.mobile_change(
-                    user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, "手机号已更换，请使用新手机号登录")
-                return redirect(success_url)
-    else:
-        form = MobileChangeForm(user=request.user)
-    return render(request, template, {"form": form, **code_control_context(request, Purpose.CHANGE_MOBILE)})
+
+    def changed(form):
+        services.mobile_change(user=request.user, new_mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+        messages.success(request, "手机号已更换，请使用新手机号登录")
+        return redirect(success_url)
+
+    return code_form_page(
+        request, form_class=MobileChangeForm, form_kwargs={"user": request.user}, purpose=Purpose.CHANGE_MOBILE,
+        template=template, on_valid=changed,
+    )

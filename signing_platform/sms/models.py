@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 
 
@@ -30,8 +32,25 @@ class SmsCode(models.Model):
         return f"{self.get_purpose_display()} {self.mobile[:3]}****{self.mobile[-4:]}"
 
 
+class MobileLastSend(models.Model):
+    """When a code was last sent to a mobile, whatever its purpose: the resend wait counts from this time."""
+
+    mobile = models.CharField("手机号", max_length=11, primary_key=True)
+    sent_at = models.DateTimeField("最近发送时间")
+
+    class Meta:
+        verbose_name = "验证码最近发送时间"
+        verbose_name_plural = "验证码最近发送时间"
+
+    def __str__(self):
+        return f"{self.mobile[:3]}****{self.mobile[-4:]}"
+
+
 class SmsMessage(models.Model):
-    """Every outgoing SMS, for delivery with retries and for audit. Code messages are stored with the code masked."""
+    """Every outgoing SMS, for delivery with retries and for audit. Code messages are stored with the code masked.
+
+    The gateway gets `idempotency_key` with every attempt, so a re-send after an unknown outcome is recognisable.
+    """
 
     class Kind(models.TextChoices):
         CODE = "code", "验证码"
@@ -42,6 +61,9 @@ class SmsMessage(models.Model):
         SENDING = "sending", "发送中"
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
+        EXPIRED = "expired", "过期未发送"
+        # A code asked for on a page that does not reveal accounts, for a number with none: made, never sent.
+        SUPPRESSED = "suppressed", "未发送（无对应账号）"
 
     mobile = models.CharField("手机号", max_length=11)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -52,6 +74,8 @@ class SmsMessage(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     claimed_at = models.DateTimeField("开始发送时间", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    expires_at = models.DateTimeField("失效时间", null=True, blank=True, help_text="验证码短信：过了此时间不再发送")
+    idempotency_key = models.UUIDField("幂等键", default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = "短信记录"
@@ -68,6 +92,8 @@ class OutboxMessage(models.Model):
     mobile = models.CharField("手机号", max_length=11)
     body = models.CharField("内容", max_length=500)
     created_at = models.DateTimeField("时间", auto_now_add=True)
+    # Like a gateway that honours Idempotency-Key: a second delivery with the same key adds nothing.
+    idempotency_key = models.UUIDField("幂等键", null=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "短信发件箱（开发）"

@@ -1,6 +1,7 @@
 """SMS verification codes and notices (SPEC §7)."""
 
 import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from signing_platform import ratelimits
 
-from .models import Purpose, SmsCode, SmsMessage
+from .models import MobileLastSend, Purpose, SmsCode, SmsMessage
 
 logger = logging.getLogger(__name__)
 
@@ -48,25 +49,58 @@ def _enqueue_delivery(message_id: int, text: str | None = None) -> None:
     deliver_sms.delay(message_id, text)
 
 
+def resend_wait(mobile: str) -> int:
+    """Seconds left before another code may be sent to `mobile` (0: now); drives the 免费获取 countdown."""
+    last = MobileLastSend.objects.filter(mobile=mobile).values_list("sent_at", flat=True).first()
+    return _seconds_left(last, timezone.now())
+
+
+def _seconds_left(last_sent_at, now) -> int:
+    if last_sent_at is None:
+        return 0
+    return max(0, math.ceil(settings.SMS_RESEND_SECONDS - (now - last_sent_at).total_seconds()))
+
+
+def _take_send_slot(mobile: str, now) -> int:
+    """Record a send to `mobile` at `now` unless the last one was under SMS_RESEND_SECONDS ago.
+
+    Returns 0 when recorded, else the seconds left. The database decides (a conditional UPDATE, or the INSERT of
+    the mobile's first row), so two requests at once cannot both send.
+    """
+    since = now - timedelta(seconds=settings.SMS_RESEND_SECONDS)
+    if MobileLastSend.objects.filter(mobile=mobile, sent_at__lte=since).update(sent_at=now):
+        return 0
+    row, created = MobileLastSend.objects.get_or_create(mobile=mobile, defaults={"sent_at": now})
+    return 0 if created else _seconds_left(row.sent_at, now)
+
+
 def check_send_limits(request, mobile: str) -> None:
     """Count one send for this IP and mobile; raise SmsError when a limit of SPEC §7 is reached."""
     try:
         if ratelimits.hit(request, group="sms:ip", key=ratelimits.client_ip(request), rate=settings.SMS_RATE_PER_IP):
             raise SmsError("当前网络请求验证码过于频繁，请稍后再试")
-        if ratelimits.hit(request, group="sms:mobile-minute", key=mobile, rate=settings.SMS_RATE_PER_MOBILE_MINUTE):
-            raise SmsError("验证码发送过于频繁，请60秒后再试")
+        wait = _take_send_slot(mobile, timezone.now())
+        if wait:
+            raise SmsError(f"验证码发送过于频繁，请{wait}秒后再试")
         if ratelimits.hit(request, group="sms:mobile-day", key=mobile, rate=settings.SMS_RATE_PER_MOBILE_DAY):
             raise SmsError("该手机号今日获取验证码次数已达上限，请明天再试")
     except ratelimits.RateLimitUnavailable:
         raise SmsError("短信服务暂时不可用，请稍后再试") from None
 
 
-def request_code(*, request, mobile: str, purpose: str) -> SmsCode:
-    """Issue a new code for (mobile, purpose), revoking older ones, and send it once the row is committed."""
+def request_code(*, request, mobile: str, purpose: str, deliver: bool = True) -> SmsCode:
+    """Issue a new code for (mobile, purpose), revoking older ones, and send it once the row is committed.
+
+    With deliver=False (a page that must not reveal whether `mobile` has an account, and it has none) everything
+    is done the same way, limits, rows, hashing and the queued task, except that the message is marked never to
+    be sent: the answer, the work and so the time taken do not tell the two apart.
+    """
     check_send_limits(request, mobile)
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
+    expires_at = now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS)
     text = CODE_MESSAGE.format(code=code, purpose=Purpose(purpose).label)
+    status = SmsMessage.Status.PENDING if deliver else SmsMessage.Status.SUPPRESSED
     sms_code = message = None
     try:
         with transaction.atomic():
@@ -77,10 +111,11 @@ def request_code(*, request, mobile: str, purpose: str) -> SmsCode:
                 mobile=mobile,
                 purpose=purpose,
                 code_hash=_code_hash(mobile=mobile, purpose=purpose, code=code),
-                expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+                expires_at=expires_at,
             )
             message = SmsMessage.objects.create(
-                mobile=mobile, kind=SmsMessage.Kind.CODE, body=CODE_MESSAGE.format(code="******", purpose=Purpose(purpose).label)
+                mobile=mobile, kind=SmsMessage.Kind.CODE, status=status, expires_at=expires_at,
+                body=CODE_MESSAGE.format(code="******", purpose=Purpose(purpose).label),
             )
             # The clear text travels only in the task message, never in a table or a log.
             transaction.on_commit(lambda: _enqueue_delivery(message.pk, text))
@@ -88,7 +123,9 @@ def request_code(*, request, mobile: str, purpose: str) -> SmsCode:
         logger.error("SMS broker unavailable, code for %s revoked: %s", purpose, exc)
         if sms_code is not None:
             SmsCode.objects.filter(pk=sms_code.pk).update(revoked_at=timezone.now())
-            SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.FAILED, last_error="broker unavailable")
+            SmsMessage.objects.filter(pk=message.pk, status=SmsMessage.Status.PENDING).update(
+                status=SmsMessage.Status.FAILED, last_error="broker unavailable"
+            )
         raise SmsError("短信服务暂时不可用，请稍后再试") from None
     return sms_code
 

@@ -9,24 +9,29 @@
     return found;
   }
 
-  // 免费获取: a disabled button with data-countdown counts down and comes back as 免费获取.
+  // 免费获取: a button with data-countdown is disabled while it counts down, then comes back as 免费获取. The wait
+  // is per mobile number, so editing the form's mobile ends it at once (the server still answers for that number).
   function startCountdowns(root) {
     within(root, "button[data-countdown]").forEach(function (button) {
       if (button.dataset.counting) return;
       button.dataset.counting = "1";
+      button.disabled = true;
       var left = parseInt(button.dataset.countdown, 10);
+      var mobile = button.form && button.form.elements.namedItem("mobile");
+      function stop() {
+        window.clearInterval(timer);
+        if (mobile) mobile.removeEventListener("input", stop);
+        button.disabled = false;
+        button.textContent = "免费获取";
+        delete button.dataset.countdown;
+        delete button.dataset.counting;
+      }
       var timer = window.setInterval(function () {
         left -= 1;
-        if (left <= 0) {
-          window.clearInterval(timer);
-          button.disabled = false;
-          button.textContent = "免费获取";
-          delete button.dataset.countdown;
-          delete button.dataset.counting;
-        } else {
-          button.textContent = left + "秒后重新获取";
-        }
+        if (left <= 0) stop();
+        else button.textContent = left + "秒后重新获取";
       }, 1000);
+      if (mobile) mobile.addEventListener("input", stop);
     });
   }
 

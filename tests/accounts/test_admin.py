@@ -22,8 +22,7 @@ LOGIN = reverse("accounts:login")
 REQUEST = RequestFactory().post("/")
 
 # What `unlock` clears, and a key of each kind of counter.
-MOBILE_COUNTERS = [("login:account", "LOGIN_FAILURES_PER_ACCOUNT"), ("sms:mobile-minute", "SMS_RATE_PER_MOBILE_MINUTE"),
-                   ("sms:mobile-day", "SMS_RATE_PER_MOBILE_DAY")]
+MOBILE_COUNTERS = [("login:account", "LOGIN_FAILURES_PER_ACCOUNT"), ("sms:mobile-day", "SMS_RATE_PER_MOBILE_DAY")]
 IP_COUNTERS = [("login:ip", "LOGIN_FAILURES_PER_IP"), ("sms:ip", "SMS_RATE_PER_IP")]
 
 

@@ -130,7 +130,7 @@ def test_code_button_for_a_bad_mobile_says_so(client, ask):
     assert not SmsCode.objects.exists()
 
 
-def test_second_press_within_a_minute_is_refused(client, ask):
+def test_second_press_within_a_minute_is_refused(client, ask, clock):
     ask()
     response = ask(HTTP_HX_REQUEST="true")
     assert "验证码发送过于频繁，请60秒后再试" in response.content.decode()

@@ -149,3 +149,34 @@ def one_level():
 @pytest.fixture
 def other_school():
     return SchoolFactory(name="另一所大学", code="10098")
+
+
+def _counts_by_unit_and_tab():
+    from collections import Counter
+
+    from contracts.counters import stored_tabs
+    from contracts.models import Favorite, UnitTabCount
+    from contracts.rules import EmployerTab
+
+    kept = Counter()
+    for unit_id, tab, count in UnitTabCount.objects.values_list("unit_id", "tab", "count"):
+        kept[(unit_id, tab)] += count
+    actual = Counter()
+    for unit_id, status, stage in Contract.objects.values_list("unit_id", "status", "termination_stage"):
+        for tab in stored_tabs(status, stage):
+            actual[(unit_id, str(tab))] += 1
+    for unit_id in Favorite.objects.values_list("unit_id", flat=True):
+        actual[(unit_id, str(EmployerTab.FAVORITES))] += 1
+    return +kept, +actual
+
+
+@pytest.fixture(autouse=True)
+def _tab_counters_follow_every_change(request):
+    """After every test that used the database, each unit's tab counters equal a count of its rows: every service
+    that changes a contract or a favorite keeps them in step (tests that shape rows by hand opt out)."""
+    yield
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("counters_unchecked"):
+        return
+    kept, actual = _counts_by_unit_and_tab()
+    assert kept == actual, "the tab counters drifted from the rows"

@@ -138,7 +138,7 @@ def test_contract_events_are_searchable_across_contracts(client, cast, invite, s
 
 def past_event(contract, at, **fields):
     """An event as if written at `at` (events are append-only: PostgreSQL refuses to move an existing one)."""
-    return ContractEvent.objects.create(contract=contract, action="withdraw", from_status=S.INVITED,
+    return ContractEvent.objects.create(contract=contract, unit_id=contract.unit_id, action="withdraw", from_status=S.INVITED,
                                         to_status=S.WITHDRAWN, created_at=at, **fields)
 
 

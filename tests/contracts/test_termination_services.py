@@ -275,7 +275,7 @@ def test_the_database_allows_one_open_request_per_contract(cast, signed):
     services.request_termination(actor=cast.employer, contract=signed, reason="岗位取消")
     with pytest.raises(IntegrityError), transaction.atomic():
         TerminationRequest.objects.create(
-            contract=signed, requested_by=cast.student, requester_side="student", reason="x",
+            contract=signed, school_id=signed.school_id, requested_by=cast.student, requester_side="student", reason="x",
             counterpart_deadline=timezone.now(),
         )
 

@@ -1,13 +1,16 @@
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from schools import roster_import
 from schools.models import Graduate
 from signing_platform.accounts.models import AuditEvent
 from signing_platform.crypto import id_number_hash
+from tests.security import corpus
 
 from .factories import make_id_number
 
@@ -160,3 +163,103 @@ def test_xlsx_with_numbers_empty_cells_and_inline_strings(client, cast):
     assert (first.student_no, first.mobile, first.college, first.education_level) == ("2022001", "13900000001", cast.math, "master")
     second = Graduate.objects.get(name="学生2")
     assert (second.graduation_year, second.student_no, second.major_category) == (2027, "", "")
+
+
+# ------------------------------------------------------------------------------------------------ hostile files
+
+
+def test_a_nul_in_a_csv_cell_is_a_bad_row_with_its_line_and_nothing_is_written(client, cast):
+    lines = good_lines(3)
+    lines[1] = lines[1].replace("学生101", "学生\x00101")
+    html = upload(client, cast, csv_file(lines)).content.decode()
+    assert "<td>第3行</td><td>姓名含有无效字符（空字符），请删除后重新导入</td>" in html
+    assert "文件中有 1 行有误，未导入任何数据" in html
+    assert Graduate.objects.count() == 3  # the cast's three
+
+
+def test_with_skip_bad_rows_the_row_with_a_nul_is_skipped_and_the_others_imported(client, cast):
+    lines = good_lines(3)
+    lines[2] = lines[2].replace("软件工程", "软件\x00工程", 1)
+    html = upload(client, cast, csv_file(lines), skip_bad_rows="on").content.decode()
+    assert "新增 2 条" in html and "<td>第4行</td><td>专业含有无效字符（空字符），请删除后重新导入</td>" in html
+
+
+def test_formula_text_is_kept_as_data(client, cast):
+    lines = [line.replace("学生100", "=cmd|' /C calc'!A0").replace("计算机类", "@SUM(1+1)") for line in good_lines(1)]
+    assert "新增 1 条" in upload(client, cast, csv_file(lines)).content.decode()
+    graduate = Graduate.objects.get(id_hash=id_number_hash(make_id_number(100)))
+    assert (graduate.name, graduate.major_category) == ("=cmd|' /C calc'!A0", "@SUM(1+1)")
+
+
+def hostile_xlsx(client, cast, *args, **kwargs):
+    return upload(client, cast, SimpleUploadedFile("roster.xlsx", corpus.xlsx(*args, **kwargs))).content.decode()
+
+
+def test_the_corpus_workbook_imports_when_nothing_in_it_is_hostile(client, cast):
+    assert "新增 1 条" in hostile_xlsx(client, cast, corpus.roster_sheet())
+
+
+TOO_LARGE = "文件过大，请分批导入（每次不超过200000行、100列）"
+
+
+@pytest.mark.parametrize(
+    ("extra", "dimension"),
+    [
+        (b"", b"A1:ZZZZZZZZZZ2"),
+        (b"", b"A1:J200002"),
+        (b"", b"A1:CW2"),
+        (b'<row r="3"><c r="ZZZZZZZZZZ3" t="inlineStr"><is><t>x</t></is></c></row>', b"A1:J3"),
+        (b'<row r="3"><c r="CW3"><v>1</v></c></row>', b"A1:J3"),
+        (b'<row r="3">' + b"<c><v>1</v></c>" * 101 + b"</row>", b"A1"),
+    ],
+    ids=["declared ZZZZZZZZZZ2", "declared 200,001 rows", "declared 101 columns", "a cell in column ZZZZZZZZZZ",
+         "a cell in column 101", "101 cells without references"],
+)
+def test_a_workbook_of_absurd_size_is_refused_before_its_rows_are_built(client, cast, extra, dimension):
+    assert TOO_LARGE in hostile_xlsx(client, cast, corpus.roster_sheet(extra, dimension))
+    assert Graduate.objects.count() == 3
+
+
+def test_rows_past_the_limit_are_refused_while_reading(client, cast, monkeypatch):
+    monkeypatch.setattr(roster_import, "MAX_ROWS", 2)
+    rows = b"".join(corpus.inline_row(n, ["x"]) for n in range(3, 6))
+    assert "文件过大，请分批导入（每次不超过2行" in hostile_xlsx(client, cast, corpus.roster_sheet(rows, dimension=b"A1"))
+
+
+def test_shared_strings_past_what_a_roster_holds_are_refused(client, cast, monkeypatch):
+    monkeypatch.setattr(roster_import, "_MAX_SHARED_STRINGS", 3)
+    strings = b"<sst>" + b"".join(b"<si><t>%d</t></si>" % n for n in range(4)) + b"</sst>"
+    assert TOO_LARGE in hostile_xlsx(client, cast, corpus.roster_sheet(), strings)
+
+
+def test_a_zip_bomb_is_refused_by_the_sizes_its_directory_declares(client, cast, monkeypatch):
+    monkeypatch.setattr(roster_import, "MAX_UNPACKED_BYTES", 100_000)
+    rows = b'<row r="3"><c r="A3"><v>1</v></c></row>' * 5000
+    assert TOO_LARGE in hostile_xlsx(client, cast, corpus.roster_sheet(rows))
+
+
+DTD = "Excel文件中含有不允许的XML声明（DTD），无法导入"
+
+
+@pytest.mark.parametrize("make", [corpus.xlsx_xxe, corpus.xlsx_billion_laughs], ids=["xxe", "billion laughs"])
+def test_xml_entities_are_refused_at_once(client, cast, make):
+    started = time.monotonic()
+    html = upload(client, cast, SimpleUploadedFile("roster.xlsx", make())).content.decode()
+    assert DTD in html and "root:" not in html and "lollol" not in html
+    assert time.monotonic() - started < 2 and Graduate.objects.count() == 3
+
+
+def test_a_dtd_in_any_part_of_the_workbook_is_refused(client, cast):
+    doctype = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "A">]>\n'
+    assert DTD in hostile_xlsx(client, cast, corpus.roster_sheet(), doctype + b"<sst><si><t>&a;</t></si></sst>")
+    utf16 = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE sst [<!ENTITY a "A">]><sst><si><t>&a;</t></si></sst>')
+    assert DTD in hostile_xlsx(client, cast, corpus.roster_sheet(), utf16.encode("utf-16"))
+
+
+def test_the_template_writers_neutralise_formula_text(client, cast, monkeypatch):
+    monkeypatch.setattr(roster_import, "template_rows", lambda: [HEADER.split(","), ["=cmd|' /C calc'!A0", 2026, "-1"]])
+    client.force_login(cast.school_reviewer.user)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("schools:roster_template")).content)).active
+    assert [cell.value for cell in sheet[2][:3]] == ["'=cmd|' /C calc'!A0", 2026, "'-1"]
+    text = client.get(reverse("schools:roster_template"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert text.splitlines()[1] == "'=cmd|' /C calc'!A0,2026,'-1"

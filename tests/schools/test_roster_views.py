@@ -166,3 +166,12 @@ def test_htmx_page_links_get_only_the_fragment(client, cast):
     response = signed_in(client, cast.school_reviewer).get(ROSTER, {"page": 2}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="roster-list"') and "第 2 / 2 页" in html and "<html" not in html
+
+
+@pytest.mark.parametrize(
+    "query", ["year=²", "college=²", "year=٢٠٢٦", "year=99999999999999999999999", "college=99999999999999999999",
+              "page=²", "page=99999999999999999999999"]
+)
+def test_odd_numbers_in_the_list_url_are_ignored_not_a_500(client, cast, query):
+    response = signed_in(client, cast.school_reviewer).get(f"{ROSTER}?{query}")
+    assert response.status_code == 200 and "共 2 条" in response.content.decode()

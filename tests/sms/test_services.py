@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from signing_platform.sms.models import OutboxMessage, Purpose, SmsCode, SmsMessage
-from signing_platform.sms.services import SmsError, check_code, notify, request_code
+from signing_platform.sms.services import SmsError, check_code, notify, request_code, resend_wait
 from signing_platform.validators import normalize_mobile
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +74,7 @@ def test_a_wrong_try_is_counted_even_if_the_caller_fails_afterwards(make_request
 
 
 def test_a_new_code_revokes_the_older_one(make_request, settings):
-    settings.SMS_RATE_PER_MOBILE_MINUTE = "5/60s"
+    settings.SMS_RESEND_SECONDS = 0
     first = request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.REGISTER)
     second = request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.REGISTER)
     first.refresh_from_db()
@@ -83,7 +84,7 @@ def test_a_new_code_revokes_the_older_one(make_request, settings):
     assert second.used_at is not None
 
 
-def test_one_code_per_minute_per_mobile_whatever_its_written_form(make_request):
+def test_one_code_per_minute_per_mobile_whatever_its_written_form(make_request, clock):
     request_code(request=make_request("10.0.0.1"), mobile="13800138000", purpose=Purpose.REGISTER)
     for variant in ["+86 138 0013 8000", "138-0013-8000"]:
         with pytest.raises(SmsError) as exc:
@@ -92,8 +93,28 @@ def test_one_code_per_minute_per_mobile_whatever_its_written_form(make_request):
     assert SmsCode.objects.count() == 1
 
 
+def test_the_wait_is_sixty_seconds_since_the_last_send_not_a_clock_window(make_request, clock):
+    request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.REGISTER)
+    clock.advance(seconds=57)
+    with pytest.raises(SmsError) as exc:
+        request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.RESET_PASSWORD)
+    assert exc.value.message == "验证码发送过于频繁，请3秒后再试"
+    assert resend_wait(MOBILE) == 3
+    clock.advance(seconds=3)
+    assert resend_wait(MOBILE) == 0
+    request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.REGISTER)
+    assert SmsCode.objects.count() == 2
+
+
+def test_the_wait_is_per_mobile(make_request):
+    request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.REGISTER)
+    request_code(request=make_request(), mobile="13900139000", purpose=Purpose.REGISTER)
+    assert {message.mobile for message in OutboxMessage.objects.all()} == {MOBILE, "13900139000"}
+    assert resend_wait(MOBILE) == 60 and resend_wait("13700137000") == 0
+
+
 def test_ten_codes_per_day_per_mobile(make_request, settings):
-    settings.SMS_RATE_PER_MOBILE_MINUTE = "100/60s"
+    settings.SMS_RESEND_SECONDS = 0
     for i in range(10):
         request_code(request=make_request(f"10.0.1.{i}"), mobile=MOBILE, purpose=Purpose.REGISTER)
     with pytest.raises(SmsError) as exc:
@@ -137,3 +158,22 @@ def test_a_notice_is_sent_only_when_the_transaction_commits():
         assert not OutboxMessage.objects.exists()
     assert OutboxMessage.objects.get().body == "您的单位认证已通过"
     assert SmsMessage.objects.get().status == SmsMessage.Status.SENT
+
+
+def test_a_code_for_a_page_that_hides_accounts_is_made_but_not_sent(make_request):
+    request_code(request=make_request(), mobile=MOBILE, purpose=Purpose.RESET_PASSWORD, deliver=False)
+    assert SmsCode.objects.get().mobile == MOBILE
+    assert SmsMessage.objects.get().status == SmsMessage.Status.SUPPRESSED
+    assert not OutboxMessage.objects.exists()
+    assert resend_wait(MOBILE) == 60
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL")
+def test_two_requests_at_once_for_one_mobile_send_one_code(make_request):
+    outcomes = at_once(
+        *[lambda ip=ip: request_code(request=make_request(ip), mobile=MOBILE, purpose=Purpose.REGISTER)
+          for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3")],
+        refusals=(SmsError,),
+    )
+    assert sorted(outcomes) == ["ok", "refused", "refused"]
+    assert SmsCode.objects.count() == 1 and OutboxMessage.objects.count() == 1
