@@ -1,16 +1,23 @@
-"""What holds for every page of Django admin: Chinese labels, and read-only admins made one way."""
+"""What holds for every page of Django admin: Chinese labels, read-only admins made one way, lists whose cost does not
+grow with their rows."""
 
 import re
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from contracts import services
+from contracts.models import JobCategory
 from signing_platform.accounts.models import User
 from signing_platform.admin import ReadOnlyAdminMixin
+from tests.contracts.conftest import make_unit
 from tests.factories import PASSWORD
+from tests.schools.factories import ActivatedGraduateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +82,30 @@ def test_permissions_are_listed_in_chinese(client):
         page = client.get(url).text
         assert "Can add" not in page and "Can view" not in page
         assert "学校 | 生源信息 | 可查看生源信息" in page and "学校 | 生源信息 | 可查看完整身份证号" in page
+
+
+def add_invitations(start, n):
+    """`n` more units, each inviting its own graduate: rows in every list below."""
+    job = JobCategory.objects.first()
+    for i in range(start, start + n):
+        _unit, employer, contact = make_unit(100 + i, name=f"单位{i}")
+        favorite, _ = services.favorite_add(actor=employer, graduate=ActivatedGraduateFactory())
+        services.invite(actor=employer, favorite=favorite, job_category=job, post_name="岗位", valid_days=7,
+                        contact=contact)
+
+
+@pytest.mark.parametrize("model", ["contracts.contractevent", "contracts.contract", "employers.unitmember",
+                                   "employers.contact", "schools.graduate", "accounts.user"])
+def test_list_pages_cost_the_same_whatever_the_number_of_rows(client, model):
+    client.force_login(User.objects.create_superuser("operator", password=PASSWORD))
+    url = reverse(f"admin:{model.replace('.', '_')}_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add_invitations(0, 2)
+    few = queries()
+    add_invitations(2, 6)
+    assert queries() == few
