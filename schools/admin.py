@@ -114,6 +114,13 @@ class GraduateAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
     change_form_template = "admin/schools/graduate/change_form.html"
 
+    def get_fields(self, request, obj=None):
+        # The masked number beside the field that corrects it; a new entry has none yet.
+        identity = ("id_masked", "id_number") if obj is not None else ("id_number",)
+        return ("school", "college", "name", *identity, "student_no", "gender", "education_level", "major",
+                "major_category", "graduation_year", "mobile", "user", "confirmed_at",
+                *(("created_at", "updated_at") if obj is not None else ()))
+
     @method_decorator(sensitive_post_parameters("id_number"))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         may_reveal = request.user.has_perm(services.REVEAL_PERMISSION)
