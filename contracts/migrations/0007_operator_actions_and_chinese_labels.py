@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0005_list_indexes_counters_denormalised'),
+        ('contracts', '0006_failed_tab_index_holds_open_invitations'),
     ]
 
     operations = [
