@@ -70,13 +70,17 @@ def pages(cast: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def fingerprint() -> str:
-    """Changes when the builder or any migration changes: the database is then rebuilt."""
-    digest = hashlib.sha256((ROOT / "bench" / "pagedata.py").read_bytes())
-    for path in sorted(ROOT.glob("*/migrations/0*.py")) + sorted(ROOT.glob("signing_platform/*/migrations/0*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def fingerprint() -> dict:
+    """The builder's hash and each migration's: a database is rebuilt when the builder or a migration it has already
+    applied changed; new migrations are simply applied to it, as in production."""
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+    migrations = sorted(ROOT.glob("*/migrations/0*.py")) + sorted(ROOT.glob("signing_platform/*/migrations/0*.py"))
+    return {
+        "builder": digest(ROOT / "bench" / "pagedata.py"),
+        "migrations": {str(path.relative_to(ROOT)): digest(path) for path in migrations},
+    }
 
 
 def database_url(name: str) -> str:
@@ -95,27 +99,38 @@ def ensure_database(size: int, *, rebuild: bool) -> dict:
     """The benchmark database of `size` contracts, built when missing or stale; returns its cast."""
     name = f"bench_pages_{size}"
     wanted = fingerprint()
+    env = {**ENV, "DATABASE_URL": database_url(name)}
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
     if exists and not rebuild:
         try:
-            stored = psql("SELECT fingerprint, cast_json FROM bench_meta", name).split("|", 1)
-            if stored[0] == wanted:
-                return json.loads(stored[1])
-        except RuntimeError:
+            stored_json, cast_json = psql("SELECT fingerprint, cast_json FROM bench_meta", name).split("|", 1)
+            stored = json.loads(stored_json)
+            applied = stored["migrations"]
+            if stored["builder"] == wanted["builder"] and all(
+                wanted["migrations"].get(path) == digest for path, digest in applied.items()
+            ):
+                if applied != wanted["migrations"]:
+                    print(f"migrating {name}…", flush=True)
+                    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+                    psql("VACUUM ANALYZE", name)
+                    literal = json.dumps(wanted).replace("'", "''")
+                    psql(f"UPDATE bench_meta SET fingerprint = '{literal}'", name)
+                return json.loads(cast_json)
+        except (RuntimeError, ValueError, KeyError):
             pass
     print(f"building {name} ({size:,} contracts)…", flush=True)
     started = time.perf_counter()
     psql(f"DROP DATABASE IF EXISTS {name}")
     psql(f"CREATE DATABASE {name}")
-    env = {**ENV, "DATABASE_URL": database_url(name)}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([PYTHON, "bench/pagedata.py", str(size)], cwd=ROOT, env=env, check=True,
                          stdout=subprocess.PIPE, text=True).stdout
     cast = json.loads(out.strip().splitlines()[-1])
     cast["build_total_seconds"] = round(time.perf_counter() - started, 1)
     literal = json.dumps(cast, ensure_ascii=False).replace("'", "''")
+    stamp = json.dumps(wanted).replace("'", "''")
     psql(f"CREATE TABLE bench_meta (fingerprint text, cast_json text); "
-         f"INSERT INTO bench_meta VALUES ('{wanted}', '{literal}')", name)
+         f"INSERT INTO bench_meta VALUES ('{stamp}', '{literal}')", name)
     print(f"  built in {cast['build_total_seconds']} s: {cast['build_seconds']}", flush=True)
     return cast
 

@@ -193,9 +193,11 @@ class Contract(models.Model):
                 fields=["unit", "-last_event_at", "-id"], name="contract_unit_signing", include=["status", "deadline"],
                 condition=Q(status__in=TAB_STORED_STATUSES["signing"]),
             ),
+            # 签约失败 also lists invitations past their deadline the job has not marked: its index holds the open
+            # invitations too, and the scan skips the ones still in time on the included columns.
             models.Index(
-                fields=["unit", "-last_event_at", "-id"], name="contract_unit_failed",
-                condition=Q(status__in=TAB_STORED_STATUSES["failed"]),
+                fields=["unit", "-last_event_at", "-id"], name="contract_unit_failed", include=["status", "deadline"],
+                condition=Q(status__in=[*TAB_STORED_STATUSES["failed"], ContractStatus.INVITED]),
             ),
             models.Index(
                 fields=["unit", "-last_event_at", "-id"], name="contract_unit_void",
@@ -252,6 +254,9 @@ class ContractEvent(models.Model):
         TERMINATION_EXPIRE = "termination_expire", "逾期未确认"
         TERMINATION_APPROVE = "termination_approve", "学校同意解约"
         TERMINATION_REJECT = "termination_reject", "学校不同意解约"
+        # Operators' transitions (contracts/services/operator.py), each with the reason they gave.
+        OPERATOR_VOID = "operator_void", "平台作废"
+        OPERATOR_EXPIRE = "operator_expire", "平台操作，邀请失效"
 
     contract = models.ForeignKey(Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="events")
     # The contract's unit, copied so that 工作台's 最新动态 reads the unit's latest events from one index.
@@ -277,7 +282,8 @@ class ContractEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        # In the platform's time zone (Asia/Shanghai), as every page shows times: admin shows this on inline rows.
+        return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def actor_label(self) -> str:
@@ -377,12 +383,14 @@ class TerminationRequest(models.Model):
 class AgreementSequence(models.Model):
     """The last serial used for agreement numbers of one (year, school, education level); locked to take the next."""
 
-    graduation_year = models.PositiveSmallIntegerField()
-    school_code = models.CharField(max_length=5)
-    level_code = models.CharField(max_length=2)
-    last_serial = models.PositiveIntegerField(default=0)
+    graduation_year = models.PositiveSmallIntegerField("毕业年份")
+    school_code = models.CharField("学校代码", max_length=5)
+    level_code = models.CharField("学历代码", max_length=2)
+    last_serial = models.PositiveIntegerField("已用流水号", default=0)
 
     class Meta:
+        verbose_name = "协议书编号流水"
+        verbose_name_plural = "协议书编号流水"
         constraints = [
             models.UniqueConstraint(fields=["graduation_year", "school_code", "level_code"], name="agreement_sequence_key")
         ]

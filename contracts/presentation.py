@@ -157,27 +157,44 @@ def local_minute(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def decorate_employer_rows(rows, tab: Tab, now: datetime) -> None:
-    """Give each row of a 签约解约 page the booleans, links and texts its template shows (worked out here once, so
-    that the template only prints them)."""
-    for number, row in enumerate(rows, start=rows.start_index()):
-        row.number = number
+def employer_rows(page, tab: Tab, now: datetime) -> None:
+    """Turn a 签约解约 page's records into the flat rows its template prints: texts, links and the booleans of the
+    rules, worked out here once (a template resolving the same through model attributes costs three times as much)."""
+    rows = []
     if tab.lists_favorites:
         invite_url, remove_url = url_for_pk("contracts:invite"), url_for_pk("contracts:favorite_remove")
-        for row in rows:
-            row.can_invite = rules.can_invite_from_favorite(has_open_contract=row.has_open_contract)
-            row.can_remove = rules.can_remove_favorite(has_open_contract=row.has_open_contract)
-            row.invite_url, row.remove_url = invite_url(row.pk), remove_url(row.pk)
-            row.time_text = local_minute(row.created_at)
-        return
-    detail_url, reinvite_url = url_for_pk("contracts:employer_detail"), url_for_pk("contracts:reinvite")
-    terminate_url = url_for_pk("contracts:employer_terminate")
-    for row in rows:
-        row.actions = rules.employer_actions(row, now, in_favorites=getattr(row, "in_favorites", True))
-        row.status_text = status_label(row, now, viewer=Side.EMPLOYER,
-                                       termination_requester=getattr(row, "termination_requester", None))
-        row.detail_url, row.reinvite_url, row.terminate_url = detail_url(row.pk), reinvite_url(row.pk), terminate_url(row.pk)
-        row.time_text = local_minute(row.last_event_at)
+        for number, favorite in enumerate(page.object_list, start=page.start_index()):
+            graduate = favorite.graduate
+            rows.append({
+                **_student_cells(number, graduate, graduate.school),
+                "time": local_minute(favorite.created_at),
+                "can_invite": rules.can_invite_from_favorite(has_open_contract=favorite.has_open_contract),
+                "can_remove": rules.can_remove_favorite(has_open_contract=favorite.has_open_contract),
+                "invite_url": invite_url(favorite.pk), "remove_url": remove_url(favorite.pk),
+            })
+    else:
+        detail_url, reinvite_url = url_for_pk("contracts:employer_detail"), url_for_pk("contracts:reinvite")
+        terminate_url = url_for_pk("contracts:employer_terminate")
+        for number, contract in enumerate(page.object_list, start=page.start_index()):
+            actions = rules.employer_actions(contract, now, in_favorites=getattr(contract, "in_favorites", True))
+            rows.append({
+                **_student_cells(number, contract.graduate, contract.school),
+                "status": status_label(contract, now, viewer=Side.EMPLOYER,
+                                       termination_requester=getattr(contract, "termination_requester", None)),
+                "time": local_minute(contract.last_event_at),
+                "can_reinvite": actions["can_reinvite"],
+                "can_request_termination": actions["can_request_termination"],
+                "detail_url": detail_url(contract.pk), "reinvite_url": reinvite_url(contract.pk),
+                "terminate_url": terminate_url(contract.pk),
+            })
+    page.object_list = rows
+
+
+def _student_cells(number: int, graduate, school) -> dict:
+    return {
+        "number": number, "name": graduate.name, "id_masked": graduate.id_masked, "school": school.name,
+        "level": graduate.get_education_level_display(), "major": graduate.major,
+    }
 
 
 def decorate_status(rows, now: datetime) -> None:

@@ -267,7 +267,8 @@ def tab_q(tab: EmployerTab, now) -> Q:
     if tab == EmployerTab.SIGNING:
         return stored & ~overdue_q(now)
     if tab == EmployerTab.FAILED:
-        return stored | overdue_q(now)
+        # The same as `stored | overdue_q(now)`, written so that PostgreSQL sees it within the tab's partial index.
+        return Q(status__in=[*TAB_STATUSES[tab], S.INVITED]) & (~Q(status=S.INVITED) | Q(deadline__lte=now))
     return stored
 
 
@@ -296,3 +297,28 @@ def student_actions(contract: Contract, now, *, holds_other_active: bool,
         "can_request_termination": can_request_termination(contract),
         "can_answer_termination": can_answer_termination(contract, termination, Side.STUDENT, now),
     }
+
+
+# ---------------------------------------------------------------------------------------------- platform operators
+
+# 作废 by an operator (fraud, a unit that must stop, a mistaken invitation): anything not yet in force. An agreement
+# that is signed (or being terminated) ends only through 解约 with the school's review, never by the platform alone.
+OPERATOR_VOIDABLE_STATES = (S.INVITED, S.ACCEPTED, S.COLLEGE_APPROVED)
+
+
+def can_operator_void(contract: Contract) -> bool:
+    """An invitation (overdue ones included) or an agreement under review, not yet signed."""
+    return contract.status in OPERATOR_VOIDABLE_STATES
+
+
+def operator_voidable_q() -> Q:
+    return Q(status__in=OPERATOR_VOIDABLE_STATES)
+
+
+def can_operator_expire(contract: Contract) -> bool:
+    """立即失效: an invitation not yet answered, whether or not its deadline has passed (the job may not have run)."""
+    return contract.status == S.INVITED
+
+
+def operator_expirable_q() -> Q:
+    return Q(status=S.INVITED)

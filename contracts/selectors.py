@@ -3,10 +3,9 @@
 Fetch-and-authorise selectors raise signing_platform.errors.NotFound for a record that is not this user's.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
@@ -75,8 +74,26 @@ def _employer_rows(queryset: QuerySet, tab: EmployerTab) -> QuerySet:
 def contracts_for_employer(*, unit, tab: EmployerTab, filters: ListFilters = ListFilters(), now=None) -> QuerySet:
     """The contracts of one 签约解约 tab of a unit, newest activity first."""
     now = now or timezone.now()
-    queryset = _filtered(Contract.objects.filter(rules.tab_q(tab, now), unit=unit), filters, now)
+    queryset = Contract.objects.filter(rules.tab_q(tab, now), unit=unit)
+    if filters.name:
+        queryset = _named(queryset, Contract, unit, filters.name)
+    queryset = _filtered(queryset, replace(filters, name=""), now)
     return _employer_rows(queryset, tab).order_by("-last_event_at", "-pk")
+
+
+NAME_CANDIDATES = 2000
+
+
+def _named(queryset: QuerySet, model, unit, name: str) -> QuerySet:
+    """Rows of one unit whose 学生姓名 starts with `name`. A whole name matches a few rows: they are picked from the
+    (unit, student_name) index first, because PostgreSQL would otherwise walk the list's index in display order
+    hoping to meet them early (135 ms at 1,000,000 contracts); a bare surname matches many, and that walk is then
+    the quick way."""
+    queryset = queryset.filter(student_name__startswith=name)
+    candidates = list(
+        model.objects.filter(unit=unit, student_name__startswith=name).values_list("pk", flat=True)[:NAME_CANDIDATES + 1]
+    )
+    return queryset.filter(pk__in=candidates) if len(candidates) <= NAME_CANDIDATES else queryset
 
 
 @dataclass(frozen=True)
@@ -98,18 +115,9 @@ def employer_page(*, unit, tab: EmployerTab, filters: ListFilters, counts: dict[
             return [rows[pk] for pk in ids if pk in rows]
 
         return EmployerPage(keys=_favorites(unit, filters).values_list("pk", flat=True), load=load_favorites, count=count)
-    if tab == EmployerTab.FAILED and filters == ListFilters() and connection.features.supports_slicing_ordering_in_compound:
-        # 签约失败 = its stored statuses plus invitations past their deadline the job has not marked yet: two index
-        # scans merged in display order (an OR of the two would sort every failed row of the unit).
-        fields = ("id", "last_event_at")
-        stored = Contract.objects.filter(unit=unit, status__in=rules.TAB_STATUSES[tab]).values_list(*fields)
-        overdue = Contract.objects.filter(rules.overdue_q(now), unit=unit).values_list(*fields)
-        keys = stored.union(overdue, all=True).order_by("-last_event_at", "-id")
-    else:
-        keys = contracts_for_employer(unit=unit, tab=tab, filters=filters, now=now).values_list("pk", flat=True)
+    keys = contracts_for_employer(unit=unit, tab=tab, filters=filters, now=now).values_list("pk", flat=True)
 
-    def load(page_keys) -> list[Contract]:
-        ids = [key[0] if isinstance(key, tuple) else key for key in page_keys]
+    def load(ids) -> list[Contract]:
         rows = {row.pk: row for row in _employer_rows(Contract.objects.filter(pk__in=ids), tab)}
         return [rows[pk] for pk in ids if pk in rows]
 
@@ -121,7 +129,7 @@ def _favorites(unit, filters: ListFilters) -> QuerySet:
     if filters.year:
         queryset = queryset.filter(graduate__graduation_year=filters.year)
     if filters.name:
-        queryset = queryset.filter(student_name__startswith=filters.name)
+        queryset = _named(queryset, Favorite, unit, filters.name)
     if filters.id_hash:
         queryset = queryset.filter(graduate__id_hash=filters.id_hash)
     return queryset.order_by("-created_at", "-pk")

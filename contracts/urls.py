@@ -29,6 +29,7 @@ urlpatterns = [
     path("school/review/done/", reviewer.history, name="review_history"),
     path("school/review/batch-approve/", reviewer.batch_approve, name="review_batch_approve"),
     path("school/review/<int:pk>/", reviewer.detail, name="review_detail"),
+    path("school/review/<int:pk>/id-number/", reviewer.reveal_id_number, name="review_id_number"),
     path("school/review/<int:pk>/approve/", reviewer.approve, name="review_approve"),
     path("school/review/<int:pk>/reject/", reviewer.reject, name="review_reject"),
     # 解约审核 (school reviewers)

@@ -1,14 +1,21 @@
-"""Operators' pages: code lists, units, and the review of 身份认证 requests (approve / reject with a reason)."""
+"""Operators' pages: code lists, units (read-only), their users and contacts, and the review of 身份认证 requests."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+
+from signing_platform.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ReasonForm,
+    confirm_with_reason,
+    reason_page,
+    refusal,
+)
+from signing_platform.errors import NotFound
 
 from . import services
 from .models import (
@@ -46,15 +53,11 @@ class RegionAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="未通过原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写未通过原因"},
-    )
+REJECT_SUMMARY = "将驳回以下待审核的身份认证申请，申请人会收到短信通知："
 
 
 @admin.register(AuthenticationRequest)
-class AuthenticationRequestAdmin(admin.ModelAdmin):
+class AuthenticationRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "credit_code", "status", "submitted_at", "applicant", "licence_link", "reviewed_by", "reviewed_at")
     list_filter = ("status", "submitted_at", "nature", "industry", ("province", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "credit_code", "unit__name", "submitted_by__mobile", "contact_name")
@@ -68,11 +71,8 @@ class AuthenticationRequestAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     @admin.display(description="申请人", ordering="submitted_by__mobile")
     def applicant(self, obj):
@@ -89,9 +89,14 @@ class AuthenticationRequestAdmin(admin.ModelAdmin):
         if not obj.licence_content_type.startswith("image/"):
             return "PDF 文件，请点击“查看营业执照”打开"
         return format_html(
-            '<img src="{}" alt="{}的营业执照" style="max-width: 640px; max-height: 480px">',
+            '<img src="{}" alt="{}的营业执照" class="licence-preview">',
             reverse("employers:licence", args=[obj.pk]), obj.name,
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pending = AuthenticationRequest.objects.filter(pk=object_id, status=RequestStatus.PENDING).exists()
+        extra_context = {**(extra_context or {}), "can_review": pending and self.has_operate_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         urls = [
@@ -113,34 +118,30 @@ class AuthenticationRequestAdmin(admin.ModelAdmin):
                 done += 1
         return done
 
-    def _may_review(self, request) -> bool:
-        return self.has_change_permission(request)
+    def _reject(self, request, requests, reason: str) -> int:
+        return self._decide(
+            request, lambda pk: services.authentication_reject(request_id=pk, reviewer=request.user, reason=reason),
+            [item.pk for item in requests],
+        )
 
-    @admin.action(description="审核通过所选身份认证申请", permissions=["change"])
+    @admin.action(description="审核通过所选身份认证申请", permissions=["operate"])
     def approve_selected(self, request, queryset):
         ids = list(queryset.filter(status=RequestStatus.PENDING).values_list("pk", flat=True))
         done = self._decide(request, lambda pk: services.authentication_approve(request_id=pk, reviewer=request.user), ids)
         self.message_user(request, f"已审核通过 {done} 条申请", messages.SUCCESS)
 
-    @admin.action(description="驳回所选身份认证申请（填写原因）", permissions=["change"])
+    @admin.action(description="驳回所选身份认证申请（填写原因）", permissions=["operate"])
     def reject_selected(self, request, queryset):
-        queryset = queryset.filter(status=RequestStatus.PENDING)
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            ids = list(queryset.values_list("pk", flat=True))
-            done = self._decide(
-                request, lambda pk: services.authentication_reject(request_id=pk, reviewer=request.user, reason=reason), ids
-            )
-            self.message_user(request, f"已驳回 {done} 条申请", messages.SUCCESS)
-            return None
-        return TemplateResponse(request, "admin/employers/authenticationrequest/reject.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "驳回身份认证申请",
-            "form": form, "requests": queryset, "action_checkbox_name": ACTION_CHECKBOX_NAME, "as_action": True,
-        })
+        def reject(requests, reason):
+            self.message_user(request, f"已驳回 {self._reject(request, requests, reason)} 条申请", messages.SUCCESS)
+
+        return confirm_with_reason(
+            self, request, queryset.filter(status=RequestStatus.PENDING), title="驳回身份认证申请", label="未通过原因",
+            summary=REJECT_SUMMARY, apply=reject,
+        )
 
     def approve_view(self, request, request_id):
-        if not self._may_review(request):
+        if not self.has_operate_permission(request):
             raise PermissionDenied
         auth_request = get_object_or_404(AuthenticationRequest, pk=request_id)
         if self._decide(request, lambda pk: services.authentication_approve(request_id=pk, reviewer=request.user), [auth_request.pk]):
@@ -148,69 +149,96 @@ class AuthenticationRequestAdmin(admin.ModelAdmin):
         return redirect("admin:employers_authenticationrequest_change", auth_request.pk)
 
     def reject_view(self, request, request_id):
-        if not self._may_review(request):
+        if not self.has_operate_permission(request):
             raise PermissionDenied
         auth_request = get_object_or_404(AuthenticationRequest, pk=request_id)
-        form = RejectForm(request.POST or None)
+        form = ReasonForm(request.POST or None, label="未通过原因")
         if request.method == "POST" and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            if self._decide(
-                request, lambda pk: services.authentication_reject(request_id=pk, reviewer=request.user, reason=reason),
-                [auth_request.pk],
-            ):
+            if self._reject(request, [auth_request], form.cleaned_data["reason"]):
                 self.message_user(request, f"“{auth_request.name}”的身份认证已驳回", messages.SUCCESS)
             return redirect("admin:employers_authenticationrequest_change", auth_request.pk)
-        return TemplateResponse(request, "admin/employers/authenticationrequest/reject.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "驳回身份认证申请",
-            "form": form, "requests": [auth_request], "original": auth_request, "as_action": False,
-        })
+        return reason_page(self, request, rows=[auth_request], form=form, title="驳回身份认证申请", summary=REJECT_SUMMARY)
 
 
-class UnitMemberInline(admin.TabularInline):
+class UnitMemberInline(ReadOnlyInline):
     model = UnitMember
     fields = ("user", "is_admin", "is_active", "created_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyInline):
     model = Contact
     fields = ("name", "mobile", "email", "is_active")
-    extra = 0
-    can_delete = False
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a unit's data in force is its last approved 身份认证, so it changes when the unit's admin submits a
+    new one and an operator approves it (审核 in 身份认证申请), never by editing it here."""
+
     list_display = ("name", "credit_code", "auth_status", "province", "city", "authenticated_at", "created_at")
     list_filter = ("auth_status", "nature", "industry", ("province", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "credit_code", "contact_name")
     list_select_related = ("province", "city")
-    # Status and authenticated data change only through the review of authentication requests.
-    readonly_fields = ("credit_code", "auth_status", "authenticated_at", "created_at")
     inlines = [UnitMemberInline, ContactInline]
+    fieldsets = (
+        (None, {
+            "description": "单位信息以审核通过的身份认证为准：如需修改，请单位管理员重新提交身份认证，审核通过后更新。",
+            "fields": ("name", "credit_code", "nature", "industry", "province", "city", "address", "contact_name",
+                       "contact_phone", "auth_status", "authenticated_at", "created_at"),
+        }),
+    )
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(UnitMember)
+class UnitMemberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Users of units. The admin role moves only through 设为单位管理员 (services.unit_admin_transfer, audited)."""
+
+    list_display = ("user", "masked_mobile", "unit", "is_admin", "is_active", "created_at")
+    list_filter = ("is_admin", "is_active")
+    search_fields = ("unit__name", "unit__credit_code", "user__name", "user__mobile")
+    search_help_text = "按单位名称、统一社会信用代码、姓名、手机号搜索"
+    list_select_related = ("user", "unit")
+    actions = ["make_unit_admin"]
+
+    @admin.display(description="手机号")
+    def masked_mobile(self, obj):
+        return obj.user.masked_mobile
+
+    @admin.action(description="设为单位管理员（填写原因）", permissions=["operate"])
+    def make_unit_admin(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "请只选择一位要设为单位管理员的用户", messages.ERROR)
+            return None
+
+        def transfer(members, reason):
+            member = members[0]
+            try:
+                services.unit_admin_transfer(actor=request.user, member=member, reason=reason)
+            except (ValidationError, NotFound) as exc:
+                self.message_user(request, refusal(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"已将{member.user}设为“{member.unit}”的单位管理员", messages.SUCCESS)
+
+        return confirm_with_reason(
+            self, request, queryset.select_related("user", "unit"), title="设为单位管理员", label="变更原因",
+            summary="将以下用户设为其单位的单位管理员；该单位原来的管理员改为普通子账号。双方会收到短信通知。",
+            apply=transfer,
+        )
+
+
+@admin.register(Contact)
+class ContactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """签约联系人 are the unit's own to manage (账号管理, audited); operators find and read them here."""
+
+    list_display = ("name", "mobile", "email", "unit", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("unit__name", "unit__credit_code", "name", "mobile")
+    search_help_text = "按单位名称、统一社会信用代码、姓名、手机号搜索"
+    list_select_related = ("unit",)
 
 
 @admin.register(ArchiveInfo)
-class ArchiveInfoAdmin(admin.ModelAdmin):
+class ArchiveInfoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "receiver_name", "postcode", "contact_name", "contact_phone", "created_at")
     search_fields = ("unit__name", "receiver_name")
     list_select_related = ("unit",)
-    readonly_fields = ("unit", "has_archive_authority", "receiver_name", "address", "postcode", "contact_name",
-                       "contact_phone", "created_by", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

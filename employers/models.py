@@ -100,6 +100,13 @@ class UnitMember(models.Model):
     class Meta:
         verbose_name = "单位用户"
         verbose_name_plural = "单位用户"
+        constraints = [
+            # A unit has one admin at a time: handing the role over (services.unit_admin_transfer) demotes the old one.
+            models.UniqueConstraint(fields=["unit"], condition=Q(is_admin=True), name="unit_one_admin"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}（{self.unit}）"
 
 
 class Contact(models.Model):
@@ -125,13 +132,18 @@ class ArchiveInfo(models.Model):
     postcode = models.CharField("邮政编码", max_length=6, validators=[RegexValidator(r"^\d{6}$", "邮政编码应为6位数字")])
     contact_name = models.CharField("联系人", max_length=50)
     contact_phone = models.CharField("联系电话", max_length=20)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     class Meta:
         verbose_name = "档案信息"
         verbose_name_plural = "档案信息"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.unit}：{self.receiver_name}"
 
 
 class RequestStatus(models.TextChoices):

@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from signing_platform.access import is_operator
 from signing_platform.accounts import audit
 from signing_platform.accounts import services as account_services
 from signing_platform.accounts.models import Role, User
+from signing_platform.errors import NotFound
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.services import notify
 from signing_platform.validators import mask_mobile, normalize_mobile
@@ -279,3 +281,40 @@ def sub_account_set_password(*, mobile: str, code: str, password: str) -> User:
         account=lambda m: selectors.sub_account_awaiting_password(m, lock=True),
         action="user.sub_account_password", no_account="该手机号没有待设置密码的子账号",
     )
+
+
+def unit_admin_transfer(*, actor: User, member: UnitMember, reason: str) -> UnitMember:
+    """An operator hands a unit's admin role to another active user of the unit, giving a reason; the previous admin
+    stays on as a sub-account. A unit has one admin at a time (the partial unique index `unit_one_admin` holds it)."""
+    if not is_operator(actor, "employers.change_unitmember"):
+        raise NotFound
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写变更原因"})
+    with transaction.atomic():
+        # The unit's lock serialises transfers on one unit; the member's lock, a disable of that sub-account racing
+        # this (sub_account_set_active updates the row only while it is not the admin's).
+        unit = Unit.objects.select_for_update().get(pk=member.unit_id)
+        member = UnitMember.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(
+            pk=member.pk, unit=unit
+        )
+        if member.is_admin:
+            raise ValidationError("该用户已是本单位管理员")
+        if not (member.is_active and member.user.is_active):
+            raise ValidationError("该账号已停用，不能设为单位管理员")
+        previous = UnitMember.objects.select_related("user").filter(unit=unit, is_admin=True).first()
+        if previous is not None:
+            UnitMember.objects.filter(pk=previous.pk).update(is_admin=False)
+        UnitMember.objects.filter(pk=member.pk).update(is_admin=True)
+        audit.record(
+            actor=actor, action="unit.admin_transfer", target=member, unit=unit.pk,
+            previous=previous.pk if previous else None, reason=reason,
+        )
+        notify(mobile=member.user.mobile, text=f"【网签平台】平台已将您设为“{unit.name}”的单位管理员。")
+        if previous is not None:
+            notify(
+                mobile=previous.user.mobile,
+                text=f"【网签平台】“{unit.name}”的单位管理员已由平台改为{member.user.display_name}，您的账号现为子账号。",
+            )
+    member.refresh_from_db()
+    return member

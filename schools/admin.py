@@ -1,10 +1,19 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
 
+from signing_platform.admin import ReadOnlyAdminMixin
 from signing_platform.crypto import id_number_hash
+from signing_platform.errors import NotFound
 from signing_platform.forms import IdNumberField
 
+from . import services
 from .models import College, CorrectionRequest, Graduate, Reviewer, School
 
 
@@ -55,7 +64,9 @@ class ReviewerAdmin(admin.ModelAdmin):
 
 
 class GraduateAdminForm(forms.ModelForm):
-    id_number = IdNumberField(help_text="保存时加密存储；列表中只显示脱敏号码")
+    """The full 身份证号 is never put in the form: adding needs one; changing takes a new one or keeps the old."""
+
+    id_number = IdNumberField(required=False)
 
     class Meta:
         model = Graduate
@@ -63,8 +74,13 @@ class GraduateAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["id_number"]
         if self.instance.pk:
-            self.fields["id_number"].initial = self.instance.id_number()
+            field.label = "新身份证号"
+            field.help_text = "如需更正，请输入新的身份证号；留空则不修改"
+        else:
+            field.required = True
+            field.help_text = "保存时加密存储；页面上只显示脱敏号码"
 
     def clean(self):
         cleaned = super().clean()
@@ -96,12 +112,54 @@ class GraduateAdmin(admin.ModelAdmin):
     list_select_related = ("school", "college", "user")
     readonly_fields = ("id_masked", "created_at", "updated_at")
     raw_id_fields = ("user",)
+    change_form_template = "admin/schools/graduate/change_form.html"
+
+    def get_fields(self, request, obj=None):
+        # The masked number beside the field that corrects it; a new entry has none yet.
+        identity = ("id_masked", "id_number") if obj is not None else ("id_number",)
+        return ("school", "college", "name", *identity, "student_no", "gender", "education_level", "major",
+                "major_category", "graduation_year", "mobile", "user", "confirmed_at",
+                *(("created_at", "updated_at") if obj is not None else ()))
+
+    @method_decorator(sensitive_post_parameters("id_number"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        may_reveal = request.user.has_perm(services.REVEAL_PERMISSION)
+        extra_context = {**(extra_context or {}), "may_reveal_id_number": may_reveal}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        reveal = self.admin_site.admin_view(require_POST(self.reveal_id_number_view))
+        return [
+            path("<int:graduate_id>/reveal-id-number/", reveal, name="schools_graduate_reveal_id_number"),
+            *super().get_urls(),
+        ]
+
+    @sensitive_variables("id_number")
+    def reveal_id_number_view(self, request, graduate_id: int):
+        """查看完整证件号: the number once, on a page of its own (never in a URL, never cached), after the service
+        has audited the reveal and counted it against the operator's hourly limit."""
+        graduate = get_object_or_404(Graduate.objects.select_related("school"), pk=graduate_id)
+        if not self.has_view_permission(request, graduate):
+            raise PermissionDenied
+        try:
+            id_number = services.graduate_reveal_id_number(actor=request.user, graduate=graduate)
+        except NotFound:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            self.message_user(request, exc.messages[0], messages.ERROR)
+            return redirect("admin:schools_graduate_change", graduate.pk)
+        return TemplateResponse(request, "admin/schools/graduate/reveal_id_number.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": graduate,
+            "title": f"{graduate.name}的身份证号", "id_number": id_number,
+        })
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(admin.ModelAdmin):
+class CorrectionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a correction is the school's to make and to answer (生源信息, 信息更正申请), which tells the graduate
+    and is audited; an operator closing it here could not correct the roster it is about."""
+
     list_display = ("graduate", "status", "created_at", "resolved_by", "resolved_at")
     list_filter = ("status",)
     search_fields = ("graduate__name",)
     list_select_related = ("graduate", "resolved_by")
-    raw_id_fields = ("graduate", "resolved_by")

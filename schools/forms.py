@@ -38,7 +38,12 @@ class RosterFilterForm(forms.Form):
 
 
 class GraduateForm(forms.ModelForm):
-    id_number = IdNumberField()
+    """编辑生源信息. The current 身份证号 is never put in the form (the page shows it masked): a new one corrects it,
+    blank keeps it."""
+
+    id_number = IdNumberField(
+        label="新身份证号", required=False, help_text="如需更正身份证号，请输入新的号码；留空则不修改"
+    )
     mobile = forms.CharField(label="手机号", max_length=20, required=False)
 
     class Meta:
@@ -52,12 +57,17 @@ class GraduateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["college"].queryset = colleges
         self.fields["college"].empty_label = None
-        if self.instance.pk:
-            self.fields["id_number"].initial = self.instance.id_number()
 
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"]
         return normalize_mobile(mobile) if mobile else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("id_number"):
+            # No new number: the service keeps the one on file.
+            cleaned.pop("id_number", None)
+        return cleaned
 
     def _post_clean(self):
         # The service validates and saves; the model's own uniqueness check needs the hash it does not have yet.

@@ -116,8 +116,8 @@ class Reviewer(models.Model):
 class Graduate(models.Model):
     """A roster entry (生源信息): one graduate of one school and graduation year.
 
-    The ID number is never stored in clear: `id_hash` finds it, `id_encrypted` shows it to the graduate and their
-    school's reviewers, `id_masked` is for lists.
+    The ID number is never stored in clear: `id_hash` finds it, `id_encrypted` shows it to the graduate (and, through
+    the audited services.graduate_reveal_id_number, to a reviewer or operator who asks), `id_masked` is for pages.
     """
 
     school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="graduates")
@@ -151,6 +151,8 @@ class Graduate(models.Model):
         verbose_name = "生源信息"
         verbose_name_plural = "生源信息"
         ordering = ["-graduation_year", "college_id", "student_no", "id"]
+        # Operators see the masked number; revealing the full one (audited) needs this permission.
+        permissions = [("reveal_id_number", "可查看完整身份证号")]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "id_hash", "graduation_year"], name="graduate_unique_id_per_school_year"
@@ -171,7 +173,7 @@ class Graduate(models.Model):
         self.id_masked = mask_id_number(id_number)
 
     def id_number(self) -> str:
-        """The full ID number. Show it only to the graduate and to reviewers of their school."""
+        """The full ID number: for the graduate's own pages; anyone else gets it through graduate_reveal_id_number."""
         return decrypt_id_number(self.id_encrypted)
 
     @property

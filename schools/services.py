@@ -7,15 +7,18 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from contracts import services as contract_services
+from signing_platform import ratelimits
+from signing_platform.access import is_operator
 from signing_platform.accounts import audit
 from signing_platform.accounts.models import Role, User
 from signing_platform.crypto import encrypt_id_number, id_number_hash
+from signing_platform.errors import NotFound
 from signing_platform.sms.services import notify
 from signing_platform.validators import mask_id_number
 
 from .models import College, CorrectionRequest, CorrectionStatus, Graduate, Reviewer, School
 from .roster_import import CheckedRoster
-from .selectors import graduate_for_reviewer
+from .selectors import graduate_for_reviewer, graduates_for_reviewer, reviewer_for_user
 
 # The roster fields an import sets; the ID number (hash) and graduation year identify the entry.
 IMPORTED_FIELDS = ("name", "student_no", "gender", "education_level", "major", "major_category", "college_id", "mobile")
@@ -150,6 +153,36 @@ def graduate_update(*, reviewer: Reviewer, graduate: Graduate, data: dict) -> Gr
     except IntegrityError:
         raise ValidationError({"id_number": "本校该毕业年份已有此身份证号的生源信息"}) from None
     return locked
+
+
+# 查看完整证件号: enough for a reviewer checking an agreement or a correction, too few to copy a roster by hand.
+ID_REVEALS_PER_HOUR = 20
+REVEAL_PERMISSION = "schools.reveal_id_number"
+
+
+def graduate_reveal_id_number(*, actor: User, graduate: Graduate) -> str:
+    """The full 身份证号 of a roster entry, for a reviewer whose college or school holds it or an operator with the
+    reveal permission (anyone else: NotFound). Each reveal is audited — who, when, which graduate — and a person may
+    reveal ID_REVEALS_PER_HOUR; past that, ValidationError and nothing is shown or recorded."""
+    if is_operator(actor, REVEAL_PERMISSION):
+        graduates = Graduate.objects.all()
+    else:
+        reviewer = reviewer_for_user(actor)
+        if reviewer is None:
+            raise NotFound
+        graduates = graduates_for_reviewer(reviewer)
+    found = graduates.filter(pk=graduate.pk).only("id_encrypted").first()
+    if found is None:
+        raise NotFound
+    try:
+        # The counters need no request: the key is the person, whatever address they use.
+        limited = ratelimits.hit(None, group="id-reveal", key=str(actor.pk), rate=f"{ID_REVEALS_PER_HOUR}/h")
+    except ratelimits.RateLimitUnavailable:
+        raise ValidationError("系统繁忙，请稍后再试") from None
+    if limited:
+        raise ValidationError(f"查看完整证件号过于频繁（每小时最多{ID_REVEALS_PER_HOUR}次），请稍后再试")
+    audit.record(actor=actor, action="graduate.reveal_id_number", target=found)
+    return found.id_number()
 
 
 def college_reviewer_create(*, reviewer: Reviewer, college: College, username: str, name: str, password: str) -> Reviewer:

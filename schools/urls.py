@@ -6,6 +6,7 @@ app_name = "schools"
 urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster/<int:graduate_id>/edit/", views.graduate_edit, name="graduate_edit"),
+    path("roster/<int:graduate_id>/id-number/", views.graduate_id_number, name="graduate_id_number"),
     path("roster/import/", views.roster_import_view, name="roster_import"),
     path("roster/import/template/", views.roster_template, name="roster_template"),
     path("reviewers/", views.reviewers, name="reviewers"),

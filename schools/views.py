@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.debug import sensitive_post_parameters
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signing_platform.crypto import id_number_hash
@@ -110,6 +111,7 @@ def roster(request):
 @reviewer_required
 @require_http_methods(["GET", "POST"])
 def graduate_edit(request, graduate_id: int):
+    """编辑生源信息. The 身份证号 shows masked (查看完整证件号 reveals it); a new one corrects it, blank keeps it."""
     reviewer = request.reviewer
     graduate = selectors.graduate_for_reviewer(reviewer=reviewer, graduate_id=graduate_id)
     colleges = selectors.colleges_for_reviewer(reviewer)
@@ -122,7 +124,44 @@ def graduate_edit(request, graduate_id: int):
         else:
             messages.success(request, f"已保存{graduate.name}的生源信息")
             return redirect("schools:roster")
-    return render(request, "schools/graduate_edit.html", {"form": form, "graduate": graduate, "active_menu": "schools:roster"})
+    return _graduate_edit_page(request, graduate, form)
+
+
+def _graduate_edit_page(request, graduate, form, **id_number_cell):
+    context = {
+        "form": form, "graduate": graduate, "active_menu": "schools:roster",
+        "reveal_url": reverse("schools:graduate_id_number", args=[graduate.pk]), **id_number_cell,
+    }
+    return render(request, "schools/graduate_edit.html", context)
+
+
+@sensitive_variables("revealed", "cell")
+def reveal_id_number(request, graduate, *, page) -> HttpResponse:
+    """查看完整证件号 for the signed-in reviewer (the service audits it, limits it, and answers NotFound outside their
+    scope): with htmx only the schools/_id_number.html cell, which replaces itself; without JavaScript `page(cell)`,
+    the page showing it. Never stored by a cache or the browser."""
+    try:
+        revealed = services.graduate_reveal_id_number(actor=request.user, graduate=graduate)
+    except ValidationError as exc:
+        cell = {"reveal_error": exc.messages[0]}
+    else:
+        cell = {"revealed_id_number": revealed}
+    if request.htmx:
+        response = render(request, "schools/_id_number.html", {"graduate": graduate, "reveal_url": request.path, **cell})
+    else:
+        response = page(cell)
+    add_never_cache_headers(response)
+    return response
+
+
+@reviewer_required
+@require_POST
+def graduate_id_number(request, graduate_id: int):
+    """查看完整证件号 on 编辑生源信息."""
+    reviewer = request.reviewer
+    graduate = selectors.graduate_for_reviewer(reviewer=reviewer, graduate_id=graduate_id)
+    form = GraduateForm(instance=graduate, colleges=selectors.colleges_for_reviewer(reviewer))
+    return reveal_id_number(request, graduate, page=lambda cell: _graduate_edit_page(request, graduate, form, **cell))
 
 
 @reviewer_required(school_level=True)

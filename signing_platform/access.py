@@ -19,3 +19,9 @@ def role_required(*roles):
         return wrapped
 
     return decorator
+
+
+def is_operator(user, permission: str) -> bool:
+    """A platform operator (staff in Django admin) holding `permission`: what operator services check themselves,
+    never trusting the admin page that called them."""
+    return user is not None and user.is_active and user.is_staff and user.has_perm(permission)

@@ -3,20 +3,25 @@ audited actions with a reason: 撤销 (revoke a confirmed registration) and 更�
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from signing_platform.errors import get_or_not_found
+from signing_platform.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, confirm_with_reason, reason_page
+from signing_platform.errors import NotFound, get_or_not_found
 from signing_platform.forms import apply_service_errors
 from signing_platform.uploads import private_file_response
 
 from . import presentation, rules, services
 from .forms import RegistrationForm
 from .models import Destination, DestinationCode, DestinationEvent, DestinationRecord, RecordStatus
+
+REVOKE_SUMMARY = (
+    "将撤销以下已落实的毕业去向登记：毕业生恢复为“未落实”，其核验编号此后核验为“已撤销”，毕业生会收到短信通知。"
+    "签约完成自动登记的记录只能通过解约撤销，不在此列。"
+)
 
 
 @admin.register(DestinationCode)
@@ -36,11 +41,6 @@ class DestinationCodeAdmin(admin.ModelAdmin):
         return False
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "请填写原因"})
-
-
 class CorrectionForm(RegistrationForm):
     """更正: the record's own fields (no proof, no code), and why."""
 
@@ -52,25 +52,17 @@ class CorrectionForm(RegistrationForm):
         self.fields.pop("proof", None)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = DestinationEvent
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("created_at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    show_change_link = False
 
 
 @admin.register(DestinationRecord)
-class DestinationRecordAdmin(admin.ModelAdmin):
+class DestinationRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: a registration changes only through the graduate, the reviewers, signing, or the two audited
-    operator actions below."""
+    operator actions below (which need the change permission: "operate")."""
 
     list_display = ("graduate", "code", "status", "offline", "school", "graduation_year", "submitted_at",
                     "verification_no")
@@ -89,19 +81,6 @@ class DestinationRecordAdmin(admin.ModelAdmin):
         "operator_actions",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Every page shows the record read-only; an operator with the change permission acts through _may_act.
-        return False
-
-    def _may_act(self, request) -> bool:
-        return super().has_change_permission(request)
 
     @admin.display(description="证明材料")
     def proof_link(self, obj):
@@ -144,18 +123,11 @@ class DestinationRecordAdmin(admin.ModelAdmin):
         return private_file_response(record.proof, content_type=record.proof_content_type,
                                      download_name=f"proof-{record.pk}.{extension}")
 
-    def _page(self, request, record, *, title, form, template):
-        return TemplateResponse(request, template, {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": title, "form": form,
-            "record": record, "code_label": presentation.code_label(record), "details": presentation.details(record),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        })
-
     def correct_view(self, request, record_id):
         """更正: change what the registration declares, with the reason (an event and an audit entry keep both)."""
         record = self._record(request, record_id)
-        if not self._may_act(request):
-            return redirect("admin:students_destinationrecord_change", record.pk)
+        if not self.has_operate_permission(request):
+            raise PermissionDenied
         initial = {name: getattr(record, name) for name in services.destinations.DESCRIPTIVE_FIELDS}
         form = CorrectionForm(request.POST or None, code=record.code, initial={**initial, "region": record.region_id})
         if request.method == "POST" and form.is_valid():
@@ -170,52 +142,44 @@ class DestinationRecordAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, "已更正该毕业去向登记", messages.SUCCESS)
                 return redirect("admin:students_destinationrecord_change", record.pk)
-        return self._page(request, record, title="更正毕业去向登记", form=form,
-                          template="admin/students/destinationrecord/correct.html")
+        return TemplateResponse(request, "admin/students/destinationrecord/correct.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "更正毕业去向登记", "form": form,
+            "record": record, "code_label": presentation.code_label(record),
+        })
 
     def revoke_view(self, request, record_id):
         """撤销 one confirmed registration, with the reason (the graduate is told)."""
         record = self._record(request, record_id)
-        if not self._may_act(request):
-            return redirect("admin:students_destinationrecord_change", record.pk)
-        form = ReasonForm(request.POST or None)
+        if not self.has_operate_permission(request):
+            raise PermissionDenied
+        form = ReasonForm(request.POST or None, label="撤销原因")
         if request.method == "POST" and form.is_valid():
-            try:
-                services.operator_revoke(actor=request.user, record=record, reason=form.cleaned_data["reason"])
-            except services.DestinationError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(request, "已撤销该毕业去向登记", messages.SUCCESS)
+            self._revoke(request, [record], form.cleaned_data["reason"])
             return redirect("admin:students_destinationrecord_change", record.pk)
-        return self._page(request, record, title="撤销毕业去向登记", form=form,
-                          template="admin/students/destinationrecord/revoke.html")
+        return reason_page(self, request, rows=[record], form=form, title="撤销毕业去向登记", summary=REVOKE_SUMMARY)
 
-    @admin.action(description="撤销所选已落实的登记（填写原因）", permissions=["view"])
+    def _revoke(self, request, records, reason: str) -> None:
+        """Each record in its own transaction: one refused does not hold back the others."""
+        done = 0
+        for record in records:
+            try:
+                services.operator_revoke(actor=request.user, record=record, reason=reason)
+            except (services.DestinationError, NotFound) as exc:
+                self.message_user(request, f"{record.graduate.name}：{exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"已撤销 {done} 条毕业去向登记", messages.SUCCESS)
+
+    @admin.action(description="撤销所选已落实的登记（填写原因）", permissions=["operate"])
     def revoke_selected(self, request, queryset):
-        if not self._may_act(request):
-            self.message_user(request, "没有权限", messages.ERROR)
-            return None
         queryset = queryset.filter(status=RecordStatus.CONFIRMED, contract__isnull=True).select_related("graduate", "code")
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for record in queryset:
-                try:
-                    services.operator_revoke(actor=request.user, record=record, reason=form.cleaned_data["reason"])
-                except services.DestinationError as exc:
-                    self.message_user(request, f"{record.graduate.name}：{exc.message}", messages.ERROR)
-                else:
-                    done += 1
-            self.message_user(request, f"已撤销 {done} 条登记", messages.SUCCESS)
-            return None
-        return TemplateResponse(request, "admin/students/destinationrecord/revoke.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "撤销毕业去向登记",
-            "form": form, "records": queryset, "action_checkbox_name": ACTION_CHECKBOX_NAME, "as_action": True,
-        })
+        return confirm_with_reason(self, request, queryset, title="撤销毕业去向登记", summary=REVOKE_SUMMARY,
+                                   label="撤销原因", apply=lambda rows, reason: self._revoke(request, rows, reason))
 
 
 @admin.register(Destination)
-class DestinationAdmin(admin.ModelAdmin):
+class DestinationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Each graduate's current 毕业去向 (kept by the services); read-only."""
 
     list_display = ("graduate", "code", "state", "record", "updated_at")
@@ -223,12 +187,3 @@ class DestinationAdmin(admin.ModelAdmin):
     search_fields = ("graduate__name", "graduate__id_masked")
     list_select_related = ("graduate", "code", "record")
     readonly_fields = ("graduate", "record", "code", "request", "state", "updated_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,7 @@ from .favorites import favorite_add, favorite_remove
 from .invitations import DEFAULT_VALID_DAYS, MAX_VALID_DAYS, MIN_VALID_DAYS, accept, invite, refuse, withdraw
 from .jobs import expire_overdue, expire_termination_requests, remind_expiring
 from .mechanics import ContractError
+from .operator import operator_expire, operator_void
 from .review import approve, batch_approve, reject
 from .roster import student_names_changed
 from .termination import answer_termination, request_termination, review_termination
@@ -14,6 +15,6 @@ from .termination import answer_termination, request_termination, review_termina
 __all__ = [
     "DEFAULT_VALID_DAYS", "MAX_VALID_DAYS", "MIN_VALID_DAYS", "ContractError",
     "accept", "answer_termination", "approve", "batch_approve", "expire_overdue", "expire_termination_requests",
-    "favorite_add", "favorite_remove", "invite", "refuse", "reject", "remind_expiring", "request_termination",
-    "review_termination", "student_names_changed", "withdraw",
+    "favorite_add", "favorite_remove", "invite", "operator_expire", "operator_void", "refuse", "reject",
+    "remind_expiring", "request_termination", "review_termination", "student_names_changed", "withdraw",
 ]

@@ -1,11 +1,13 @@
 """Reviewers: 待审核 (with batch approval), 已审核, and a contract's detail with 审核通过 / 审核不通过."""
 
 from django.contrib import messages
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schools import views as schools_views
 from schools.access import reviewer_required
 from signing_platform.replica import reads_from_replica
 from signing_platform.web import done, page_or_fragment, paginate, with_query
@@ -60,7 +62,8 @@ def history(request):
     )
 
 
-def detail_context(request, contract, reject_form=None) -> dict:
+def detail_context(request, contract, reject_form=None, id_number_cell=None) -> dict:
+    """The detail page; the 身份证号 shows masked unless `id_number_cell` holds a reveal's outcome."""
     now = timezone.now()
     reviewer = request.reviewer
     actions = {
@@ -71,7 +74,9 @@ def detail_context(request, contract, reject_form=None) -> dict:
         **presentation.contract_page(contract, selectors.latest_termination(contract), now, viewer=None, actions=actions),
         "actions_template": "contracts/_actions_reviewer.html",
         "reject_form": reject_form or ReasonForm(label="不通过原因", required=True),
-        "full_id_number": contract.graduate.id_number(),
+        "graduate": contract.graduate,
+        "reveal_url": reverse("contracts:review_id_number", args=[contract.pk]),
+        **(id_number_cell or {}),
         "active_menu": "contracts:review_queue",
     }
 
@@ -81,6 +86,18 @@ def detail_context(request, contract, reject_form=None) -> dict:
 def detail(request, pk):
     contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
     return page_or_fragment(request, "contracts/detail.html", "detail-modal", detail_context(request, contract))
+
+
+@reviewer_required
+@require_POST
+def reveal_id_number(request, pk):
+    """查看完整证件号 on a contract's detail: with htmx only its cell, without JavaScript the page showing it."""
+    contract = selectors.contract_for_reviewer(reviewer=request.reviewer, pk=pk)
+
+    def page(cell):
+        return render(request, "contracts/detail.html", detail_context(request, contract, id_number_cell=cell))
+
+    return schools_views.reveal_id_number(request, contract.graduate, page=page)
 
 
 @reviewer_required

@@ -5,6 +5,9 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from signing_platform import ratelimits
+from signing_platform.access import is_operator
+from signing_platform.errors import NotFound
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.services import check_code, notify
 from signing_platform.validators import mask_mobile
@@ -101,3 +104,28 @@ def mobile_change(*, user: User, new_mobile: str, code: str) -> User:
         raise ValidationError({"code": result.message})
     user.mobile = new_mobile
     return user
+
+
+def rate_limits_unlock(*, actor: User, reason: str, user: User | None = None, mobile: str = "", ip: str = "") -> None:
+    """An operator lifts the sign-in failure and SMS limits of an account (its mobile and username), of a mobile number
+    (normalised) and/or of a client address, giving a reason; audited. The event's target is the account (the one
+    holding `mobile`, if any); lifting an address's or an unregistered number's limits is recorded on the operator,
+    the detail saying which."""
+    if not is_operator(actor, "accounts.change_user"):
+        raise NotFound
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写解除原因"})
+    if user is None and mobile:
+        user = User.objects.filter(mobile=mobile).first()
+    if user is not None:
+        mobile = user.mobile or ""
+    if not (user or mobile or ip):
+        raise ValidationError("请填写要解除限制的手机号或IP地址")
+    try:
+        ratelimits.unlock(mobile=mobile, username=(user.username or "") if user else "", ip=ip)
+    except ratelimits.RateLimitUnavailable:
+        raise ValidationError("系统繁忙，请稍后再试") from None
+    audit.record(
+        actor=actor, action="ratelimit.unlock", target=user or actor, mobile=mask_mobile(mobile), ip=ip, reason=reason
+    )

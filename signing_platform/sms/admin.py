@@ -1,18 +1,14 @@
+"""SMS records are evidence of what the platform sent (and when): operators read them, nobody edits or deletes them."""
+
 from django.contrib import admin
+
+from signing_platform.admin import ReadOnlyAdminMixin
 
 from .models import OutboxMessage, SmsCode, SmsMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdmin):
+class SmsMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "mobile", "status", "attempts", "sent_at", "last_error")
     list_filter = ("kind", "status")
     search_fields = ("mobile",)
@@ -20,7 +16,7 @@ class SmsMessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SmsCode)
-class SmsCodeAdmin(ReadOnlyAdmin):
+class SmsCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "purpose", "mobile", "failed_attempts", "used_at", "revoked_at", "expires_at")
     list_filter = ("purpose",)
     search_fields = ("mobile",)
@@ -28,6 +24,6 @@ class SmsCodeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "mobile", "body")
     search_fields = ("mobile",)

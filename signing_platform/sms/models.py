@@ -16,7 +16,7 @@ class SmsCode(models.Model):
 
     mobile = models.CharField("手机号", max_length=11)
     purpose = models.CharField("用途", max_length=20, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField("验证码摘要", max_length=64)
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
     expires_at = models.DateTimeField("失效时间")
     failed_attempts = models.PositiveSmallIntegerField("错误次数", default=0)

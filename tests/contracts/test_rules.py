@@ -51,6 +51,8 @@ def test_each_predicate_agrees_with_its_filter(shaped, state, overdue):
     assert rules.is_open(contract, now) == matches(contract, rules.open_q(now))
     assert rules.holds_active(contract) == matches(contract, rules.active_q())
     assert rules.can_reinvite(contract, now) == matches(contract, rules.reinvitable_q(now))
+    assert rules.can_operator_void(contract) == matches(contract, rules.operator_voidable_q())
+    assert rules.can_operator_expire(contract) == matches(contract, rules.operator_expirable_q())
     for status in S:
         assert (rules.effective_status(contract, now) == status) == matches(contract, rules.status_q(status, now))
     for tab, statuses in rules.TAB_STATUSES.items():

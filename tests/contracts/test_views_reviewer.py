@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from contracts import services
 from contracts.models import ContractEvent, ContractStatus
+from signing_platform.accounts.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 S = ContractStatus
@@ -60,10 +61,31 @@ def test_batch_approve_selected_rows(client, cast, accepted, second_graduate, in
     assert accepted.status == other.status == S.COLLEGE_APPROVED
 
 
-def test_reviewer_detail_shows_the_full_id_number_to_the_school_only(client, cast, accepted):
+def test_reviewer_detail_masks_the_id_number_until_revealed(client, cast, accepted):
     client.force_login(cast.college_reviewer)
     html = client.get(reverse("contracts:review_detail", args=[accepted.pk])).content.decode()
-    assert cast.graduate.id_number() in html and "审核通过" in html and "审核不通过" in html
+    assert cast.graduate.id_number() not in html and cast.graduate.id_masked in html
+    assert "查看完整证件号" in html and "审核通过" in html and "审核不通过" in html
+    reveal = reverse("contracts:review_id_number", args=[accepted.pk])
+    assert f'hx-post="{reveal}"' in html
+    # Without JavaScript the page comes back showing the number; with htmx only the cell does.
+    page = client.post(reveal)
+    assert page.status_code == 200 and cast.graduate.id_number() in page.text and "审核通过" in page.text
+    assert "no-store" in page["Cache-Control"]
+    cell = client.post(reveal, headers={"HX-Request": "true"})
+    assert cell.text.strip().startswith(f'<span id="id-number-{cast.graduate.pk}"')
+    assert cast.graduate.id_number() in cell.text and "审核通过" not in cell.text
+    events = AuditEvent.objects.filter(action="graduate.reveal_id_number", actor=cast.college_reviewer)
+    assert events.count() == 2 and events.first().target_id == str(cast.graduate.pk)
+    assert client.get(reveal).status_code == 405
+
+
+def test_only_reviewers_in_scope_may_reveal_on_the_detail(client, cast, accepted):
+    reveal = reverse("contracts:review_id_number", args=[accepted.pk])
+    for outsider in (cast.other_college_reviewer, cast.other_school_reviewer, cast.employer, cast.student):
+        client.force_login(outsider)
+        assert client.post(reveal).status_code == 404
+    assert not AuditEvent.objects.filter(action="graduate.reveal_id_number").exists()
 
 
 def test_reviewers_of_other_colleges_and_schools_get_404(client, cast, accepted):

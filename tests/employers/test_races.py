@@ -70,3 +70,38 @@ def test_approve_and_reject_at_once_decide_once(attempt):
     request.refresh_from_db()
     unit = Unit.objects.get(pk=request.unit_id)
     assert (request.status, unit.auth_status) in {(RequestStatus.APPROVED, "authenticated"), (RequestStatus.REJECTED, "rejected")}
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_transfers_of_the_admin_role_at_once_leave_one_admin(attempt):
+    from employers.models import UnitMember
+    from tests.employers.factories import UnitMemberFactory
+
+    admin = EmployerFactory()
+    first, second = (UnitMemberFactory(unit=admin.unit, is_admin=False) for _ in range(2))
+    operator = User.objects.create_superuser(f"operator{attempt}", password="x")
+    outcomes = at_once(*[
+        (lambda member=member: services.unit_admin_transfer(actor=operator, member=member, reason="交接"))
+        for member in (first, second)
+    ])
+    assert outcomes == ["ok", "ok"]
+    admins = list(UnitMember.objects.filter(unit=admin.unit, is_admin=True))
+    assert len(admins) == 1 and admins[0] in (first, second)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_transfer_and_a_disable_of_its_member_at_once(attempt):
+    from employers.models import UnitMember
+    from tests.employers.factories import UnitMemberFactory
+
+    admin = EmployerFactory()
+    member = UnitMemberFactory(unit=admin.unit, is_admin=False)
+    operator = User.objects.create_superuser(f"operator{attempt}", password="x")
+    at_once(
+        lambda: services.unit_admin_transfer(actor=operator, member=member, reason="交接"),
+        lambda: services.sub_account_set_active(unit=admin.unit, actor=admin.user, member=member, active=False),
+    )
+    member = UnitMember.objects.select_related("user").get(pk=member.pk)
+    # Never a disabled admin: either the transfer came first (and the admin cannot be disabled), or it was refused.
+    assert (member.is_admin, member.is_active) in {(True, True), (False, False)}
+    assert UnitMember.objects.filter(unit=admin.unit, is_admin=True).count() == 1

@@ -212,7 +212,7 @@ class TestAccount:
         assert employer.name in header
         members = page[page.index('id="members-title"'):]
         masked = nameless.mobile[:3] + "****" + nameless.mobile[-4:]
-        assert f"<td>{employer.name}</td>" in members and f"<td>{masked}</td>" in members
+        assert f">{employer.name}</td>" in members and f">{masked}</td>" in members
         header = signed_in(nameless).get(self.url).text
         assert f"单位用户：{masked}" in header
 
