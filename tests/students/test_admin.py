@@ -53,7 +53,7 @@ def test_a_registration_is_read_only(client, operator, confirmed):
 def test_revoking_needs_a_reason_and_is_audited(client, operator, cast, confirmed):
     url = reverse("admin:students_destinationrecord_revoke", args=[confirmed.pk])
     assert "撤销原因" in client.get(url).content.decode()
-    assert "请填写原因" in client.post(url, {"reason": ""}).content.decode()
+    assert "请填写撤销原因" in client.post(url, {"reason": ""}).content.decode()
     assert DestinationRecord.objects.get(pk=confirmed.pk).status == RecordStatus.CONFIRMED
     client.post(url, {"reason": "用人单位反馈未录用"})
     confirmed.refresh_from_db()
@@ -68,7 +68,7 @@ def test_revoking_selected_rows_as_an_action(client, operator, cast, confirmed, 
     changelist = reverse("admin:students_destinationrecord_changelist")
     data = {"action": "revoke_selected", "_selected_action": [confirmed.pk, pending.pk]}
     page = client.post(changelist, data).content.decode()
-    assert cast.graduate.name in page and "确认撤销" in page
+    assert cast.graduate.name in page and "撤销原因" in page and "确认" in page
     client.post(changelist, {**data, "apply": "1", "reason": "材料不实"})
     assert DestinationRecord.objects.get(pk=confirmed.pk).status == RecordStatus.REVOKED
     assert DestinationRecord.objects.get(pk=pending.pk).status == RecordStatus.PENDING_COLLEGE
@@ -97,7 +97,8 @@ def test_staff_who_may_only_view_cannot_act(client, confirmed):
     viewer.user_permissions.add(Permission.objects.get(codename="view_destinationrecord"))
     client.force_login(viewer)
     assert client.get(reverse("admin:students_destinationrecord_change", args=[confirmed.pk])).status_code == 200
-    client.post(reverse("admin:students_destinationrecord_revoke", args=[confirmed.pk]), {"reason": "x"})
-    client.post(reverse("admin:students_destinationrecord_correct", args=[confirmed.pk]), {"reason": "x"})
+    for action in ("revoke", "correct"):
+        url = reverse(f"admin:students_destinationrecord_{action}", args=[confirmed.pk])
+        assert client.post(url, {"reason": "x"}).status_code == 403
     assert DestinationRecord.objects.get(pk=confirmed.pk).status == RecordStatus.CONFIRMED
     assert not DestinationEvent.objects.filter(action__startswith="operator").exists()

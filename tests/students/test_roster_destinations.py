@@ -12,7 +12,7 @@ ROSTER = reverse("schools:roster")
 
 
 def row_of(html: str, name: str) -> str:
-    start = html.index(f"<td>{name}</td>")
+    start = html.index(f">{name}</td>")
     return html[start:html.index("</tr>", start)]
 
 
