@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 from signing_platform.web import url_for_pk
 
@@ -188,6 +189,53 @@ def employer_rows(page, tab: Tab, now: datetime) -> None:
                 "terminate_url": terminate_url(contract.pk),
             })
     page.object_list = rows
+
+
+def review_rows(page) -> None:
+    """待审核's rows, flat (see `employer_rows`)."""
+    detail_url = url_for_pk("contracts:review_detail")
+    page.object_list = [
+        {
+            "pk": contract.pk, "number": number, "name": contract.graduate.name, "id_masked": contract.graduate.id_masked,
+            "college": contract.college.name, "major": contract.graduate.major,
+            "level": contract.graduate.get_education_level_display(), "unit": contract.unit.name,
+            "post": contract.post_name, "time": local_minute(contract.accepted_at), "detail_url": detail_url(contract.pk),
+        }
+        for number, contract in enumerate(page.object_list, start=page.start_index())
+    ]
+
+
+def termination_rows(page) -> None:
+    """解约审核's rows, flat (see `employer_rows`)."""
+    detail_url = url_for_pk("contracts:review_detail")
+    rows = []
+    for number, request in enumerate(page.object_list, start=page.start_index()):
+        contract = request.contract
+        rows.append({
+            "number": number, "name": contract.graduate.name, "id_masked": contract.graduate.id_masked,
+            "college": contract.college.name, "unit": contract.unit.name, "side": request.get_requester_side_display(),
+            "reason": request.reason, "time": local_minute(request.answered_at), "detail_url": detail_url(contract.pk),
+        })
+    page.object_list = rows
+
+
+def workbench_rows(expiring, events, now: datetime) -> dict:
+    """工作台's two short lists, flat."""
+    detail_url = url_for_pk("contracts:employer_detail")
+    return {
+        "expiring": [
+            {"name": contract.graduate.name, "school": contract.school.name, "post": contract.post_name,
+             "deadline": local_minute(contract.deadline), "deadline_iso": contract.deadline.isoformat(),
+             "left": timeuntil(contract.deadline, now), "detail_url": detail_url(contract.pk)}
+            for contract in expiring
+        ],
+        "latest_events": [
+            {"time": local_minute(event.created_at), "time_iso": event.created_at.isoformat(),
+             "name": event.contract.graduate.name, "action": event.get_action_display(), "note": event.note,
+             "detail_url": detail_url(event.contract_id)}
+            for event in events
+        ],
+    }
 
 
 def _student_cells(number: int, graduate, school) -> dict:

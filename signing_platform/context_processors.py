@@ -1,4 +1,7 @@
+from functools import lru_cache
+
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 
 from signing_platform.accounts.models import Role
 
@@ -46,7 +49,13 @@ def site_info() -> dict:
     }
 
 
+@lru_cache(maxsize=32)
+def _menu(role, script_prefix: str) -> tuple:
+    """The role's menu as (label, url name, url), reversed once per process."""
+    return tuple((label, name, reverse(name)) for label, name in MENUS.get(role, []))
+
+
 def platform(request):
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    return {"menu": MENUS.get(role, []), "show_outbox": settings.DEBUG, "site": site_info()}
+    return {"menu": _menu(role, get_script_prefix()), "show_outbox": settings.DEBUG, "site": site_info()}

@@ -44,7 +44,8 @@ def reviewer_list(request, *, url_name: str, selector, template: str, active_men
 def queue(request):
     """待审核: the contracts waiting for this reviewer's level."""
     return reviewer_list(
-        request, url_name="contracts:review_queue", selector=selectors.review_queue, template="contracts/review_queue.html"
+        request, url_name="contracts:review_queue", selector=selectors.review_queue, template="contracts/review_queue.html",
+        decorate=presentation.review_rows,
     )
 
 
