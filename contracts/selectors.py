@@ -259,6 +259,7 @@ def current_contract_for_student(*, graduate) -> Contract | None:
 
 
 def student_holds_active(*, graduate) -> bool:
+    """Whether the graduate (or graduate id) holds a contract under review or in force."""
     return Contract.objects.filter(rules.active_q(), graduate=graduate).exists()
 
 

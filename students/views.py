@@ -28,6 +28,7 @@ def home(request, graduate):
     contract = contract_selectors.current_contract_for_student(graduate=graduate)
     context = {"graduate": graduate, "contract": contract}
     if contract is not None:
+        contract.graduate = graduate
         context.update(contract_views.detail_context(contract), active_menu="students:home")
     return render(request, "students/home.html", context)
 

@@ -51,7 +51,7 @@ def invitations(request, graduate):
 def detail_context(contract, *, refuse_form=None) -> dict:
     now = timezone.now()
     termination = selectors.latest_termination(contract)
-    holds_active = selectors.student_holds_active(graduate=contract.graduate)
+    holds_active = rules.holds_active(contract) or selectors.student_holds_active(graduate=contract.graduate_id)
     actions = rules.student_actions(contract, now, holds_other_active=holds_active, termination=termination)
     return {
         **presentation.contract_page(contract, termination, now, viewer=Side.STUDENT, actions=actions),
