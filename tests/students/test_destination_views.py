@@ -251,3 +251,15 @@ def test_no_template_comment_leaks_into_a_list(client, cast, register):
     client.force_login(cast.college_reviewer)
     html = client.get(reverse("destinations:review_queue")).content.decode()
     assert "{#" not in html and "#}" not in html and "Every list" not in html
+
+
+def test_invitations_do_not_offer_acceptance_while_a_registered_destination_blocks_it(client, cast, invite, register):
+    contract = invite()
+    register("11")
+    client.force_login(cast.student)
+    html = client.get(reverse("contracts:student_invitations")).content.decode()
+    accept_url = reverse("contracts:student_accept", args=[contract.pk])
+    assert accept_url not in html and "不能应约" in html and "撤回该登记" in html
+    detail = client.get(reverse("contracts:student_detail", args=[contract.pk])).content.decode()
+    assert accept_url not in detail and "不能应约" in detail
+    assert "拒绝" in detail  # refusing stays possible
