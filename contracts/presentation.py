@@ -85,6 +85,11 @@ def status_label(contract: Contract, now: datetime, *, viewer: str | None = None
     return S(status).label
 
 
+def employer_status_label(row: Contract, now: datetime) -> str:
+    """最新状态 of a row of a 签约解约 tab (its page and its 导出Excel), read by the unit."""
+    return status_label(row, now, viewer=Side.EMPLOYER, termination_requester=getattr(row, "termination_requester", None))
+
+
 def termination_status_label(request: TerminationRequest, now: datetime) -> str:
     if rules.termination_overdue(request, now):
         return T.EXPIRED.label
@@ -174,8 +179,7 @@ def decorate_employer_rows(rows, tab: Tab, now: datetime) -> None:
     terminate_url = url_for_pk("contracts:employer_terminate")
     for row in rows:
         row.actions = rules.employer_actions(row, now, in_favorites=getattr(row, "in_favorites", True))
-        row.status_text = status_label(row, now, viewer=Side.EMPLOYER,
-                                       termination_requester=getattr(row, "termination_requester", None))
+        row.status_text = employer_status_label(row, now)
         row.detail_url, row.reinvite_url, row.terminate_url = detail_url(row.pk), reinvite_url(row.pk), terminate_url(row.pk)
         row.time_text = local_minute(row.last_event_at)
 

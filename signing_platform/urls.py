@@ -20,5 +20,6 @@ urlpatterns = [
     path("employer/", include("employers.urls")),
     path("student/", include("students.urls")),
     path("school/", include("schools.urls")),
+    path("exports/", include("exports.urls")),
     path("", include("contracts.urls")),
 ]
