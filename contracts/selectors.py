@@ -188,6 +188,21 @@ def latest_events_for_unit(*, unit, limit: int = WORKBENCH_LIMIT) -> QuerySet:
     )
 
 
+def _of_year(queryset: QuerySet, school_id: int | None, year: int) -> QuerySet:
+    queryset = queryset.filter(graduation_year=year)
+    return queryset.filter(school_id=school_id) if school_id is not None else queryset
+
+
+def invitations_of_year(*, school_id: int | None, year: int) -> QuerySet:
+    """The invitations (stored INVITED, overdue ones included) of graduates of `year`, of one school or of all."""
+    return _of_year(Contract.objects.filter(status=rules.S.INVITED), school_id, year)
+
+
+def under_review_of_year(*, school_id: int | None, year: int) -> QuerySet:
+    """The agreements of graduates of `year` accepted and waiting for a review, of one school or of all."""
+    return _of_year(Contract.objects.filter(status__in=[rules.S.ACCEPTED, rules.S.COLLEGE_APPROVED]), school_id, year)
+
+
 # ---------------------------------------------------------------------------------------------- fetch and authorise
 
 
