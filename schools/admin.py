@@ -167,10 +167,16 @@ class CorrectionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("graduate", "resolved_by")
 
 
+CLOSING_SUMMARY = (
+    "关闭后，该届毕业生不能再收到新的签约邀请、应约或激活账号；尚在等待学生应约的邀请函将失效（说明：毕业年度已关闭），"
+    "已超过应约期限的邀请函记为逾期未回应。已签约的协议、审核中的签约和毕业去向不受影响，仍可查看、审核和核验。"
+    "学校选“全部学校”时关闭所有学校（包括以后新增的学校）的该届。确认前会列出将受影响的数量。"
+)
+
+
 class YearClosingForm(forms.Form):
     school = forms.ModelChoiceField(
         label="学校", queryset=School.objects.order_by("code"), required=False, empty_label="全部学校",
-        help_text="不选则关闭全部学校的该届（包括以后新增的学校）",
     )
     year = forms.IntegerField(label="毕业年份", min_value=2000, max_value=2100,
                               error_messages={"required": "请填写毕业年份", "invalid": "请填写正确的毕业年份",
@@ -238,7 +244,7 @@ class GraduationYearClosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 counts = year_closing_counts(school, year)
         return TemplateResponse(request, "admin/schools/graduationyearclosure/close.html", {
             **self.admin_site.each_context(request), "opts": self.opts, "title": "关闭毕业年度", "form": form,
-            "counts": counts,
+            "counts": counts, "summary": CLOSING_SUMMARY,
         })
 
     def _report(self, request, result) -> None:
