@@ -212,7 +212,7 @@ def serve(size: int):
 def load(url: str, cookie: str, seconds: float) -> dict:
     """wrk against one URL: requests/s, p50 and p99 in ms; refuses a run with errors or non-2xx answers."""
     result = subprocess.run(
-        ["wrk", "-t1", "-c3", f"-d{seconds}s", "--latency", "-H", f"Cookie: sessionid={cookie}", url],
+        ["wrk", "-t1", "-c3", f"-d{seconds:g}s", "--latency", "-H", f"Cookie: sessionid={cookie}", url],
         capture_output=True, text=True, check=True,
     ).stdout
     if "Non-2xx" in result or "Socket errors" in result:

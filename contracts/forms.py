@@ -42,6 +42,10 @@ class ListFilterForm(forms.Form):
         id_hash = id_number_hash(data["id_number"]) if data.get("id_number") else data.get("idh") or ""
         return ListFilters(year=data.get("year"), status=data.get("status", ""), name=data.get("name", "").strip(), id_hash=id_hash)
 
+    def empty_filters(self) -> ListFilters:
+        """The filters of an invalid form: none."""
+        return ListFilters()
+
     def query(self) -> dict[str, str]:
         """The filters as GET parameters for a bookmarkable URL (the ID number as its hash)."""
         filters = self.to_filters()

@@ -9,6 +9,7 @@ from functools import cache
 from html import escape
 from io import BytesIO
 
+import segno
 from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
@@ -16,9 +17,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Contract, ContractEvent, ContractStatus
 
@@ -80,6 +82,39 @@ def _section(title: str, table: Table) -> list:
     return [Paragraph(title, HEADING), table]
 
 
+def qr_png(url: str) -> bytes:
+    """The QR code of `url` as a PNG, 8 pixels a module with the standard quiet zone (error correction M)."""
+    buffer = BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+class QrCode(Flowable):
+    """A QR code of `url`, `size` wide, that is also a link to it (a click in a PDF viewer opens the check too)."""
+
+    def __init__(self, url: str, size: float = 30 * mm):
+        super().__init__()
+        self.url, self.size = url, size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        self.canv.drawImage(ImageReader(BytesIO(qr_png(self.url))), 0, 0, self.size, self.size)
+        self.canv.linkURL(self.url, (0, 0, self.size, self.size), relative=1)
+
+
+def verification_block(text: str, url: str | None) -> Table | Paragraph:
+    """The closing note beside the QR code of the check (the note alone without a URL)."""
+    note = Paragraph(escape(text), SMALL)
+    if not url:
+        return note
+    table = Table([[[note, Spacer(1, 1.5 * mm), Paragraph("扫描右侧二维码可直接打开核验页面。", SMALL)], QrCode(url)]],
+                  colWidths=[sum(COLUMNS) - 34 * mm, 34 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
 def _watermark(text: str):
     def draw(canvas, document):
         canvas.saveState()
@@ -95,8 +130,9 @@ def _watermark(text: str):
     return draw
 
 
-def render_agreement(contract: Contract) -> bytes:
-    """The agreement of a contract that was signed (SIGNED, or later in termination); a TERMINATED one says it is void."""
+def render_agreement(contract: Contract, *, verification_url: str | None = None) -> bytes:
+    """The agreement of a contract that was signed (SIGNED, or later in termination); a TERMINATED one says it is void.
+    With `verification_url` (协议书核验 with its number and code filled in) it carries that URL as a QR code."""
     _register_font()
     graduate, unit = contract.graduate, contract.unit
     events = list(
@@ -158,8 +194,9 @@ def render_agreement(contract: Contract) -> bytes:
             + [[(event.get_action_display(), f"{_when(event.created_at)}（{event.actor_label}）")] for event in events]
         )),
         Spacer(1, 4 * mm),
-        Paragraph(
-            "本协议经用人单位发起、毕业生网上应约、学校审核通过后生效。凭协议书编号与验证码可在平台核验本协议的真实性。", SMALL
+        verification_block(
+            "本协议经用人单位发起、毕业生网上应约、学校审核通过后生效。凭协议书编号与验证码可在平台“协议书核验”页面核验本协议的真实性。",
+            verification_url,
         ),
     ]
     # A heading never ends a page without its table; and when long free text fills the first page, the approvals move

@@ -134,9 +134,10 @@ def favorite_open_contract(now) -> Exists:
 # ---------------------------------------------------------------------------------------------- the student
 
 
-def can_accept(contract: Contract, now, *, holds_other_active: bool) -> bool:
-    """应约 binds the student: only before the deadline, and only with no other contract under review or in force."""
-    return awaits_answer(contract, now) and not holds_other_active
+def can_accept(contract: Contract, now, *, holds_other_active: bool, destination_blocks: bool = False) -> bool:
+    """应约 binds the student: only before the deadline, with no other contract under review or in force, and with
+    no registered destination in the way (students.rules.blocks_signing: the graduate changes it first)."""
+    return awaits_answer(contract, now) and not holds_other_active and not destination_blocks
 
 
 def can_refuse(contract: Contract, now) -> bool:
@@ -286,10 +287,11 @@ def employer_actions(contract: Contract, now, *, termination: TerminationRequest
 
 
 def student_actions(contract: Contract, now, *, holds_other_active: bool,
-                    termination: TerminationRequest | None = None) -> dict[str, bool]:
+                    termination: TerminationRequest | None = None, destination_blocks: bool = False) -> dict[str, bool]:
     """The buttons a student's invitation or contract may show."""
     return {
-        "can_accept": can_accept(contract, now, holds_other_active=holds_other_active),
+        "can_accept": can_accept(contract, now, holds_other_active=holds_other_active,
+                                 destination_blocks=destination_blocks),
         "can_refuse": can_refuse(contract, now),
         "view_only": awaits_answer(contract, now) and holds_other_active,
         "can_request_termination": can_request_termination(contract),

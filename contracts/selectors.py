@@ -14,7 +14,7 @@ from signing_platform.errors import NotFound
 
 from . import counters, rules
 from .models import Contract, ContractEvent, Favorite, TerminationRequest, TerminationStatus
-from .presentation import EMPLOYER_TABS
+from .presentation import EMPLOYER_TABS, workbench_rows
 from .rules import EmployerTab
 
 
@@ -176,6 +176,7 @@ def expiring_invitations(*, unit, within=timedelta(hours=24), now=None, limit: i
     return list(
         Contract.objects.filter(unit=unit, status=rules.S.INVITED, deadline__gt=now, deadline__lte=now + within)
         .select_related("graduate", "school")
+        .only("post_name", "deadline", "graduate__name", "school__name")
         .order_by("deadline", "pk")[:limit]
     )
 
@@ -183,7 +184,8 @@ def expiring_invitations(*, unit, within=timedelta(hours=24), now=None, limit: i
 def latest_events_for_unit(*, unit, limit: int = WORKBENCH_LIMIT) -> QuerySet:
     return (
         ContractEvent.objects.filter(unit=unit)
-        .select_related("contract__graduate", "actor")
+        .select_related("contract__graduate")
+        .only("contract_id", "action", "note", "created_at", "contract__graduate__name")
         .order_by("-created_at", "-pk")[:limit]
     )
 
@@ -285,6 +287,7 @@ def current_contract_for_student(*, graduate) -> Contract | None:
 
 
 def student_holds_active(*, graduate) -> bool:
+    """Whether the graduate (or graduate id) holds a contract under review or in force."""
     return Contract.objects.filter(rules.active_q(), graduate=graduate).exists()
 
 
@@ -296,6 +299,8 @@ def review_queue(*, reviewer: Reviewer, filters: ListFilters = ListFilters()) ->
     return (
         _filtered(Contract.objects.filter(rules.review_queue_q(reviewer)), filters, timezone.now())
         .select_related("unit", "graduate", "college")
+        .only("post_name", "accepted_at", "unit__name", "college__name", "graduate__name", "graduate__id_masked",
+              "graduate__major", "graduate__education_level")
         .order_by("accepted_at", "pk")
     )
 
@@ -354,6 +359,5 @@ def workbench_summary(*, unit) -> dict:
     counts = employer_tab_counts(unit=unit, now=now)
     return {
         "tabs": [(tab, counts[tab.key]) for tab in EMPLOYER_TABS],
-        "expiring": expiring_invitations(unit=unit, now=now),
-        "latest_events": list(latest_events_for_unit(unit=unit)),
+        **workbench_rows(expiring_invitations(unit=unit, now=now), latest_events_for_unit(unit=unit), now),
     }

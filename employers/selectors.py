@@ -14,8 +14,11 @@ def unit_for_user(user) -> Unit | None:
     """The unit an active employer user belongs to, or None (not yet authenticated, or disabled)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    member = UnitMember.objects.select_related("unit").filter(user=user, is_active=True).first()
-    return member.unit if member else None
+    try:
+        member = user.unit_member  # loaded with the user by the authentication backend
+    except UnitMember.DoesNotExist:
+        return None
+    return member.unit if member.is_active else None
 
 
 def current_archive_info(unit: Unit) -> ArchiveInfo | None:

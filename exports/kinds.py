@@ -3,8 +3,8 @@
 KINDS is the registry: one entry per list, under the key its page's button posts. An entry says who may export the
 list and the scope their rows come from (`scope`: the user's unit or reviewer record, None for anyone else), how the
 page's canonical query becomes the selector's filters (`parse`), the selector (`rows`) and the columns. Adding a list
-(毕业去向审核, the statistics tables) is one more entry here; a column more (毕业去向 on the roster) is one more
-Column in its entry (with the selector loading what it reads). Every export starts with 序号; the writer adds it.
+(毕业去向审核, the statistics tables) is one more entry here; a column more is one more Column in its entry (with the
+selector loading what it reads). Every export starts with 序号; the writer adds it.
 
 A column's value is what the page prints in that column: masked ID numbers only (`id_masked`: the full number is
 never read here), times as the lists show them (Asia/Shanghai, to the minute), labels in Chinese.
@@ -23,6 +23,7 @@ from employers.selectors import unit_for_user
 from schools import selectors as school_selectors
 from schools.forms import roster_filters_from_query, roster_query
 from signing_platform.accounts.models import Role
+from students.presentation import decorate_roster
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,13 @@ def _account(graduate) -> str:
     return "已确认" if graduate.confirmed_at else "已开通"
 
 
+def _destination(graduate) -> str:
+    """毕业去向 as the roster shows it: the code in force, if any, and the state (未落实, 待学院审核 …)."""
+    decorate_roster([graduate])
+    state = graduate.destination_state_label
+    return f"{graduate.destination_label}（{state}）" if graduate.destination_label else state
+
+
 ROSTER_COLUMNS = [
     *student_columns(lambda graduate: graduate, name="姓名"),
     Column("学号", lambda graduate, now: graduate.student_no),
@@ -188,6 +196,7 @@ ROSTER_COLUMNS = [
     Column("学历层次", lambda graduate, now: _level(graduate)),
     Column("毕业年份", lambda graduate, now: graduate.graduation_year),
     Column("账号", lambda graduate, now: _account(graduate)),
+    Column("毕业去向", lambda graduate, now: _destination(graduate)),
 ]
 
 

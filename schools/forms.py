@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from signing_platform.accounts.forms import NewPasswordMixin
 from signing_platform.forms import IdNumberField
 from signing_platform.validators import normalize_id_number, normalize_mobile
+from students.models import Category, DestinationState
 
 from .models import College, CorrectionStatus, EducationLevel, Graduate
 from .roster_import import MAX_BYTES
@@ -28,7 +29,13 @@ def roster_filters_from_query(query) -> RosterFilters:
         education_level=level if level in EducationLevel.values else "",
         name=query.get("name", "")[:50],
         id_hash=idh if len(idh) == 64 else "",
+        destination_state=_choice(query.get("state", ""), DestinationState.values),
+        category=_choice(query.get("category", ""), Category.values),
     )
+
+
+def _choice(value: str, allowed) -> str:
+    return value if value in allowed else ""
 
 
 def roster_query(filters: RosterFilters) -> dict[str, str]:
@@ -36,12 +43,13 @@ def roster_query(filters: RosterFilters) -> dict[str, str]:
     params = {
         "year": filters.year, "college": filters.college_id, "major": filters.major,
         "level": filters.education_level, "name": filters.name, "idh": filters.id_hash,
+        "state": filters.destination_state, "category": filters.category,
     }
     return {key: str(value) for key, value in params.items() if value}
 
 
 class RosterFilterForm(forms.Form):
-    """年份, 院系, 专业, 学历层次, 姓名, 身份证号. Posted, so the ID number never lands in a URL."""
+    """年份, 院系, 专业, 学历层次, 姓名, 身份证号, 毕业去向状态, 去向类别. Posted, so the ID number never lands in a URL."""
 
     year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
     college = forms.ModelChoiceField(label="院系", queryset=College.objects.none(), required=False, empty_label="全部")
@@ -51,6 +59,10 @@ class RosterFilterForm(forms.Form):
     )
     name = forms.CharField(label="姓名", max_length=50, required=False)
     id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+    destination_state = forms.ChoiceField(
+        label="毕业去向状态", required=False, choices=[("", "全部"), *DestinationState.choices]
+    )
+    category = forms.ChoiceField(label="去向类别", required=False, choices=[("", "全部"), *Category.choices])
 
     def __init__(self, *args, years, colleges, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from signing_platform.accounts.models import Role
 from signing_platform.crypto import id_number_hash
 from signing_platform.errors import get_or_not_found
+from students import rules as destination_rules
 
 from .models import College, CorrectionRequest, CorrectionStatus, Graduate, Reviewer, School
 
@@ -67,10 +68,12 @@ class RosterFilters:
     education_level: str = ""
     name: str = ""
     id_hash: str = ""
+    destination_state: str = ""
+    category: str = ""
 
 
 def roster_for_reviewer(*, reviewer: Reviewer, filters: RosterFilters) -> QuerySet[Graduate]:
-    graduates = graduates_for_reviewer(reviewer).select_related("college")
+    graduates = graduates_for_reviewer(reviewer).select_related("college", "destination__code")
     if filters.year:
         graduates = graduates.filter(graduation_year=filters.year)
     if filters.college_id:
@@ -83,6 +86,10 @@ def roster_for_reviewer(*, reviewer: Reviewer, filters: RosterFilters) -> QueryS
         graduates = graduates.filter(name__contains=filters.name)
     if filters.id_hash:
         graduates = graduates.filter(id_hash=filters.id_hash)
+    if filters.destination_state:
+        graduates = graduates.filter(destination_rules.state_q(filters.destination_state, prefix="destination__"))
+    if filters.category:
+        graduates = graduates.filter(destination_rules.category_q(filters.category, prefix="destination__"))
     return graduates.order_by("-graduation_year", "college__name", "student_no", "id")
 
 

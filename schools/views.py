@@ -14,6 +14,7 @@ from signing_platform.crypto import id_number_hash
 from signing_platform.forms import apply_service_errors
 from signing_platform.spreadsheets import safe_row
 from signing_platform.web import page_or_fragment, paginate, with_query
+from students.presentation import decorate_roster
 
 from . import roster_import, selectors, services
 from .access import reviewer_required
@@ -37,6 +38,8 @@ def _query_from_form(form) -> dict:
         "level": data["education_level"],
         "name": data["name"],
         "idh": id_number_hash(data["id_number"]) if data["id_number"] else "",
+        "state": data["destination_state"],
+        "category": data["category"],
     }
 
 
@@ -64,12 +67,14 @@ def roster(request):
             initial={
                 "year": filters.year, "college": filters.college_id, "major": filters.major,
                 "education_level": filters.education_level, "name": filters.name,
+                "destination_state": filters.destination_state, "category": filters.category,
             },
             **form_kwargs,
         )
     if form.is_valid() or request.method == "GET":
         graduates = selectors.roster_for_reviewer(reviewer=reviewer, filters=filters)
         page = paginate(request, graduates)
+        decorate_roster(page)
     context = {
         "form": form, "page": page, "query": query, "list_url": list_url, "filtered_by_id": bool(filters.id_hash),
     }

@@ -1,4 +1,7 @@
+from functools import lru_cache
+
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 
 from signing_platform.accounts.models import Role
 
@@ -13,12 +16,13 @@ MENUS = {
     Role.STUDENT: [
         ("我的邀请", "contracts:student_invitations"),
         ("我的签约", "students:home"),
-        ("毕业去向", "students:destination"),
+        ("毕业去向", "destinations:student"),
         ("个人信息", "students:profile"),
     ],
     Role.COLLEGE_REVIEWER: [
         ("待审核", "contracts:review_queue"),
         ("已审核", "contracts:review_history"),
+        ("毕业去向审核", "destinations:review_queue"),
         ("生源信息", "schools:roster"),
         ("信息更正申请", "schools:corrections"),
     ],
@@ -26,6 +30,7 @@ MENUS = {
         ("待审核", "contracts:review_queue"),
         ("已审核", "contracts:review_history"),
         ("解约审核", "contracts:termination_queue"),
+        ("毕业去向审核", "destinations:review_queue"),
         ("生源信息", "schools:roster"),
         ("信息更正申请", "schools:corrections"),
         ("审核员管理", "schools:reviewers"),
@@ -44,7 +49,13 @@ def site_info() -> dict:
     }
 
 
+@lru_cache(maxsize=32)
+def _menu(role, script_prefix: str) -> tuple:
+    """The role's menu as (label, url name, url), reversed once per process."""
+    return tuple((label, name, reverse(name)) for label, name in MENUS.get(role, []))
+
+
 def platform(request):
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    return {"menu": MENUS.get(role, []), "show_outbox": settings.DEBUG, "site": site_info()}
+    return {"menu": _menu(role, get_script_prefix()), "show_outbox": settings.DEBUG, "site": site_info()}

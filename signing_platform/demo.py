@@ -11,6 +11,7 @@ STEPS = [
     "schools.demo.load",
     "employers.demo.load",
     "contracts.demo.load",
+    "students.demo.load",
 ]
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("student/", include("students.urls")),
     path("school/", include("schools.urls")),
     path("exports/", include("exports.urls")),
+    path("", include("students.destination_urls")),
     path("", include("contracts.urls")),
 ]

@@ -8,7 +8,6 @@ urlpatterns = [
     path("activate/", views.activate, name="activate"),
     path("confirm/", views.confirm, name="confirm"),
     path("correction/", views.correction, name="correction"),
-    path("destination/", views.destination, name="destination"),
     path("profile/", views.profile, name="profile"),
     path("profile/mobile/", views.change_mobile, name="change_mobile"),
 ]

@@ -19,7 +19,6 @@ from signing_platform.sms.views import code_form_page
 from . import services
 from .access import student_page
 from .forms import ActivationForm, CorrectionRequestForm
-from .models import Destination
 
 
 @student_page()
@@ -29,16 +28,9 @@ def home(request, graduate):
     contract = contract_selectors.current_contract_for_student(graduate=graduate)
     context = {"graduate": graduate, "contract": contract}
     if contract is not None:
+        contract.graduate = graduate
         context.update(contract_views.detail_context(contract), active_menu="students:home")
     return render(request, "students/home.html", context)
-
-
-@student_page()
-@require_GET
-def destination(request, graduate):
-    """毕业去向: the destination on record (set by the platform when an agreement is signed)."""
-    destination = Destination.objects.filter(graduate=graduate).select_related("contract__unit").first()
-    return render(request, "students/destination.html", {"graduate": graduate, "destination": destination})
 
 
 @sensitive_post_parameters("id_number", "code", "password1", "password2")

@@ -1,3 +1,4 @@
+import re
 import shutil
 import subprocess
 
@@ -7,8 +8,10 @@ from django.core.management import CommandError, call_command
 
 from contracts.models import Contract, ContractStatus
 from employers.models import Unit
+from schools.models import Graduate
 from signing_platform.accounts.models import User
 from signing_platform.demo import DEMO_PASSWORD
+from students.models import DestinationRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +28,26 @@ def test_demo_loads_once_and_every_printed_account_signs_in(settings, capsys, cl
         assert client.login(username=login, password=DEMO_PASSWORD), login
     assert Contract.objects.filter(graduate__user__mobile="13700000001", status=ContractStatus.INVITED).exists()
     assert Contract.objects.filter(graduate__user__mobile="13700000002", status=ContractStatus.TERMINATING).exists()
+
+
+def test_demo_destinations_in_every_state_and_the_printed_checks_verify(settings, capsys, client):
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    states = set(DestinationRecord.objects.values_list("status", flat=True))
+    assert {"pending_college", "pending_school", "confirmed", "returned"} <= states
+    assert DestinationRecord.objects.filter(contract__isnull=True).count() == 6  # loaded once
+    for mobile in ("13700000003", "13700000006"):
+        assert mobile in out and client.login(username=mobile, password=DEMO_PASSWORD)
+    name, number = re.search(r"毕业去向核验（/verify/destination/）：姓名 (\S+)，核验编号 ([A-Z0-9-]+)", out).groups()
+    response = client.post("/verify/destination/", {"name": name, "number": number})
+    assert "有效" in response.content.decode()
+    agreement_no, code = re.search(r"协议书编号 (\S+)，验证码 (\S+)", out).groups()
+    assert "签约完成" in client.get("/verify/agreement/", {"no": agreement_no, "code": code}).content.decode()
+    # The graduate printed for 毕业生激活 is still free to activate.
+    free = re.search(r"可试激活的示例毕业生：姓名 (\S+)，", out).group(1)
+    assert Graduate.objects.filter(name=free, user__isnull=True).exists()
 
 
 def test_demo_refuses_to_run_in_production(settings):

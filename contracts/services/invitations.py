@@ -9,6 +9,8 @@ from employers.models import Contact
 from schools.models import Graduate
 from schools.rules import closed_year_message, year_closed
 from signing_platform.errors import NotFound
+from students.presentation import accept_refusal
+from students.selectors import blocking_destination
 
 from .. import counters, rules
 from ..models import Contract, ContractEvent, ContractStatus, Favorite, JobCategory
@@ -147,8 +149,14 @@ def accept(*, actor, contract: Contract, note: str = "") -> Contract:
             raise ContractError("该邀请函已超过应约有效期，不能应约")
         if year_closed(school_id=contract.school_id, year=contract.graduation_year, hold=True):
             raise ContractError(closed_year_message(contract.graduation_year, "应约"))
-        if not rules.can_accept(contract, now, holds_other_active=_holds_other_active(contract)):
-            raise ContractError("你已有正在审核或已生效的签约，不能再应约其他邀请函")
+        holds_other_active = _holds_other_active(contract)
+        # Under the graduate's lock, which a destination registration takes too: one of the two wins, never both.
+        blocking = blocking_destination(graduate_id=contract.graduate_id)
+        if not rules.can_accept(contract, now, holds_other_active=holds_other_active,
+                                destination_blocks=blocking is not None):
+            if holds_other_active:
+                raise ContractError("你已有正在审核或已生效的签约，不能再应约其他邀请函")
+            raise ContractError(accept_refusal(blocking))
         move(contract, to=S.ACCEPTED, actor=actor, action=Action.ACCEPT, at=now, note=note,
              accepted_at=now, two_level_review=contract.school.has_college_review, student_note=note)
         tell_employer(contract, f"{contract.graduate.name}已应约你单位的签约邀请函（{contract.post_name}），等待学校审核。")

@@ -6,6 +6,7 @@ from employers.selectors import unit_for_user
 from schools.selectors import reviewer_for_user
 from signing_platform.accounts.models import Role
 from signing_platform.errors import NotFound
+from students.verification import agreement_check_url
 
 from .. import rules, selectors
 from ..pdf import render_agreement
@@ -30,7 +31,8 @@ def agreement_pdf(request, pk):
     contract = contract_for_party(request.user, pk)
     if not rules.has_agreement(contract):
         raise NotFound
-    response = HttpResponse(render_agreement(contract), content_type="application/pdf")
+    pdf = render_agreement(contract, verification_url=agreement_check_url(request, contract))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="agreement-{contract.agreement_no}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

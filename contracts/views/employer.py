@@ -45,7 +45,7 @@ def signing_list(request):
     counts = selectors.employer_tab_counts(unit=request.unit, now=now)
     listed = selectors.employer_page(unit=request.unit, tab=tab.key, filters=filters, counts=counts, now=now)
     rows = paginate(request, listed.keys, count=listed.count, load=listed.load)
-    presentation.decorate_employer_rows(rows, tab, now)
+    presentation.employer_rows(rows, tab, now)
     filter_query = form.query() if form.is_valid() else {}
     context = {
         "tabs": [(t, counts[t.key]) for t in presentation.EMPLOYER_TABS],

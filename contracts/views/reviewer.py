@@ -18,12 +18,13 @@ from ..models import Contract
 
 
 def reviewer_list(request, *, url_name: str, selector, template: str, active_menu: str | None = None,
-                  decorate=None):
+                  decorate=None, filter_form=ListFilterForm):
     """A filtered, paginated reviewer list. POSTed filters become a GET URL without the ID number (a redirect, or
-    with htmx the list fragment and HX-Push-Url)."""
+    with htmx the list fragment and HX-Push-Url). `filter_form(data)` makes the filter form: a ListFilterForm, or
+    one with the same to_filters / empty_filters / query (毕业去向审核's)."""
     base = reverse(url_name)
-    form = ListFilterForm(request.POST if request.method == "POST" else request.GET)
-    filters = form.to_filters() if form.is_valid() else selectors.ListFilters()
+    form = filter_form(request.POST if request.method == "POST" else request.GET)
+    filters = form.to_filters() if form.is_valid() else form.empty_filters()
     query = form.query() if form.is_valid() else {}
     url = with_query(base, query) if request.method == "POST" and form.is_valid() else None
     if url and not request.htmx:
@@ -43,7 +44,8 @@ def reviewer_list(request, *, url_name: str, selector, template: str, active_men
 def queue(request):
     """待审核: the contracts waiting for this reviewer's level."""
     return reviewer_list(
-        request, url_name="contracts:review_queue", selector=selectors.review_queue, template="contracts/review_queue.html"
+        request, url_name="contracts:review_queue", selector=selectors.review_queue, template="contracts/review_queue.html",
+        decorate=presentation.review_rows,
     )
 
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from employers.selectors import current_archive_info
 from signing_platform.web import done
 from students.access import student_page
+from students.presentation import accept_refusal
+from students.selectors import blocking_destination
 
 from .. import presentation, rules, selectors, services
 from ..forms import ReasonForm
@@ -38,12 +40,15 @@ def invitations(request, graduate):
     now = timezone.now()
     rows = list(selectors.invitations_for_student(graduate=graduate))
     holds_active = any(rules.holds_active(row) for row in rows)
-    for row in rows:
-        row.actions = rules.student_actions(row, now, holds_other_active=holds_active)
-    presentation.decorate_status(rows, now)
     pending = [row for row in rows if rules.awaits_answer(row, now)]
+    blocking = blocking_destination(graduate_id=graduate.pk) if pending and not holds_active else None
+    for row in rows:
+        row.actions = rules.student_actions(row, now, holds_other_active=holds_active,
+                                            destination_blocks=blocking is not None)
+    presentation.decorate_status(rows, now)
     others = [row for row in rows if not rules.awaits_answer(row, now)]
     context = {"pending": pending, "others": others, "has_active": holds_active,
+               "destination_refusal": accept_refusal(blocking) if blocking else "",
                "active_menu": "contracts:student_invitations"}
     return render(request, "contracts/student_invitations.html", context)
 
@@ -51,10 +56,15 @@ def invitations(request, graduate):
 def detail_context(contract, *, refuse_form=None) -> dict:
     now = timezone.now()
     termination = selectors.latest_termination(contract)
-    holds_active = selectors.student_holds_active(graduate=contract.graduate)
-    actions = rules.student_actions(contract, now, holds_other_active=holds_active, termination=termination)
+    holds_active = rules.holds_active(contract) or selectors.student_holds_active(graduate=contract.graduate_id)
+    blocking = None
+    if rules.awaits_answer(contract, now) and not holds_active:
+        blocking = blocking_destination(graduate_id=contract.graduate_id)
+    actions = rules.student_actions(contract, now, holds_other_active=holds_active, termination=termination,
+                                    destination_blocks=blocking is not None)
     return {
         **presentation.contract_page(contract, termination, now, viewer=Side.STUDENT, actions=actions),
+        "destination_refusal": accept_refusal(blocking) if blocking else "",
         "actions_template": "contracts/_actions_student.html",
         "refuse_form": refuse_form or ReasonForm(label="拒绝原因（选填）"),
         "active_menu": "contracts:student_invitations",

@@ -15,7 +15,7 @@ from signing_platform.uploads import private_file_response
 from signing_platform.web import done, page_or_fragment
 from students.access import student_page
 
-from .. import rules, selectors, services
+from .. import presentation, rules, selectors, services
 from ..forms import DecisionForm, TerminationRequestForm
 from ..models import Contract
 from ..rules import EmployerTab
@@ -143,7 +143,7 @@ def queue(request):
     """解约审核: agreed termination requests of the reviewer's school."""
     return reviewer_views.reviewer_list(
         request, url_name="contracts:termination_queue", selector=selectors.termination_queue,
-        template="contracts/termination_queue.html",
+        template="contracts/termination_queue.html", decorate=presentation.termination_rows,
     )
 
 

@@ -74,3 +74,9 @@ class MobileOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, with their unit membership (and unit) in the same query: every employer
+        page needs it."""
+        user = User._default_manager.select_related("unit_member__unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -16,6 +16,7 @@ from schools.rules import year_closed, year_closed_q
 from schools.services import graduation_year_close
 from signing_platform.accounts.models import AuditEvent, Role, User
 from signing_platform.errors import NotFound
+from students.models import Destination
 from tests.factories import PASSWORD, UserFactory
 from tests.schools.factories import ActivatedGraduateFactory, CollegeFactory, GraduateFactory
 
@@ -95,7 +96,16 @@ def test_agreements_under_review_and_signed_stay_and_can_still_be_reviewed(clien
     assert client.get(reverse("contracts:employer_detail", args=[signed.pk])).status_code == 200
     client.force_login(cast.student)
     assert client.get(reverse("contracts:agreement_pdf", args=[signed.pk])).status_code == 200
-    assert client.get(reverse("students:destination")).status_code == 200
+    assert "签就业协议形式就业" in client.get(reverse("destinations:student")).content.decode()
+    # The public checks still confirm the agreement and the destination it set.
+    client.logout()
+    agreement = client.get(reverse("destinations:verify_agreement"),
+                           {"no": signed.agreement_no, "code": signed.verification_code}).content.decode()
+    assert "签约完成" in agreement and cast.unit.name in agreement
+    record = Destination.objects.get(graduate=cast.graduate).record
+    destination = client.post(reverse("destinations:verify_destination"),
+                              {"name": cast.graduate.name, "number": record.verification_no}).content.decode()
+    assert "有效" in destination and cast.school.name in destination
 
 
 def test_a_new_invitation_for_a_closed_year_is_refused_and_nothing_written(cast, invite, close):

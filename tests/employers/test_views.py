@@ -355,7 +355,7 @@ class TestGate:
         request = AuthenticationRequestFactory(status=RequestStatus.REJECTED, reason="执照已过期", reviewed_at="2026-01-01T00:00Z")
         Unit.objects.filter(pk=request.unit_id).update(auth_status=AuthStatus.REJECTED)
         http_request = rf.get("/gated/")
-        http_request.user = request.submitted_by
+        http_request.user = type(request.submitted_by).objects.get(pk=request.submitted_by_id)  # as a new request loads it
         response = authenticated_unit_required(lambda r: None)(http_request)
         page = response.content.decode()
         assert response.status_code == 200 and "执照已过期" in page and "未通过" in page and "修改并重新提交" in page

@@ -167,9 +167,9 @@ def test_the_roster_exports_the_reviewers_scope_with_the_filters(client, cast, x
     client.force_login(cast.school_reviewer)
     book = xlsx(export(client, "roster"))
     assert book.title == "生源信息"
-    assert book.header == ["序号", "姓名", "证件号码", "学号", "院系", "专业", "学历层次", "毕业年份", "账号"]
+    assert book.header == ["序号", "姓名", "证件号码", "学号", "院系", "专业", "学历层次", "毕业年份", "账号", "毕业去向"]
     assert len(book.body) == 5  # 张三, 李四, 王五 of the cast, 赵六, and the formula-looking name
-    assert ["'@SUM(1,2)", formula.id_masked, "'-1", "计算机学院", "软件工程", "本科", 2026, "未开通"] in [
+    assert ["'@SUM(1,2)", formula.id_masked, "'-1", "计算机学院", "软件工程", "本科", 2026, "未开通", "未落实"] in [
         row[1:] for row in book.body
     ]
     assert "已确认" in {row[8] for row in book.body}
@@ -262,3 +262,15 @@ def test_a_graduate_added_later_is_in_the_next_export_only(client, cast, xlsx):
     before = len(xlsx(export(client, "roster")).body)
     ActivatedGraduateFactory(college=cast.college, name="新同学")
     assert len(xlsx(export(client, "roster")).body) == before + 1
+
+
+def test_the_roster_exports_each_graduates_destination_with_its_filters(client, cast, invite, sign, xlsx):
+    sign(invite())
+    client.force_login(cast.school_reviewer)
+    book = xlsx(export(client, "roster"))
+    destinations = {row[1]: row[9] for row in book.body}
+    assert destinations["张三"] == "10 签就业协议形式就业（已落实）" and destinations["李四"] == "未落实"
+    page = client.get(reverse("schools:roster")).content.decode()
+    assert "10 签就业协议形式就业" in page and "已落实" in page
+    assert [row[1] for row in xlsx(export(client, "roster", state="confirmed")).body] == ["张三"]
+    assert Export.objects.first().filters == {"state": "confirmed"}  # the newest

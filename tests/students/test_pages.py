@@ -25,7 +25,7 @@ def graduate(client):
 
 
 @pytest.mark.parametrize(
-    "name", ["students:home", "contracts:student_invitations", "students:destination", "students:profile", "students:change_mobile"]
+    "name", ["students:home", "contracts:student_invitations", "destinations:student", "students:profile", "students:change_mobile"]
 )
 def test_every_page_waits_for_the_confirmation(client, new_graduate, name):
     response = client.get(reverse(name))
@@ -59,7 +59,7 @@ def test_menu_and_empty_states(client, graduate):
         assert label in html
     assert "暂无签约记录" in html
     assert "暂无待处理的邀请函" in client.get(reverse("contracts:student_invitations")).content.decode()
-    assert "未落实" in client.get(reverse("students:destination")).content.decode()
+    assert "未落实" in client.get(reverse("destinations:student")).content.decode()
 
 
 def test_profile_shows_the_full_id_number_to_the_graduate_only(client, graduate):

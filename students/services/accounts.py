@@ -1,4 +1,4 @@
-"""Changes of state for student accounts: activation against the roster, confirmation, mobile change."""
+"""Changes of state for student accounts: activation against the roster, confirmation."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,8 +12,6 @@ from signing_platform.accounts.models import Role, User
 from signing_platform.accounts.services import MOBILE_TAKEN
 from signing_platform.sms.models import Purpose
 from signing_platform.sms.services import check_code
-
-from .models import Destination, DestinationCode
 
 # One message whichever of name, ID number or school is wrong: the page must not reveal who is on a roster.
 NO_MATCH = "请核对姓名、身份证号与毕业院校"
@@ -72,21 +70,3 @@ def graduate_confirm(*, graduate: Graduate) -> bool:
             audit.record(actor=graduate.user, action="graduate.confirm", target=graduate)
     return bool(confirmed)
 
-
-def destination_record_agreement(*, contract, at) -> None:
-    """毕业去向 10 (签就业协议形式就业) for the graduate of a contract that was just signed; in the caller's transaction."""
-    destination, _ = Destination.objects.update_or_create(
-        graduate_id=contract.graduate_id,
-        defaults={"code": DestinationCode.AGREEMENT, "contract": contract, "updated_at": at},
-    )
-    audit.record(actor=None, action="destination.agreement", target=destination, contract=contract.pk)
-
-
-def destination_clear_agreement(*, contract, at) -> None:
-    """Back to 未落实 when the contract that set the destination is terminated (any other destination stays)."""
-    updated = Destination.objects.filter(graduate_id=contract.graduate_id, contract=contract).update(
-        code="", contract=None, updated_at=at
-    )
-    if updated:
-        destination = Destination.objects.get(graduate_id=contract.graduate_id)
-        audit.record(actor=None, action="destination.cleared", target=destination, contract=contract.pk)
