@@ -86,6 +86,11 @@ def status_label(contract: Contract, now: datetime, *, viewer: str | None = None
     return S(status).label
 
 
+def employer_status_label(row: Contract, now: datetime) -> str:
+    """最新状态 of a row of a 签约解约 tab (its page and its 导出Excel), read by the unit."""
+    return status_label(row, now, viewer=Side.EMPLOYER, termination_requester=getattr(row, "termination_requester", None))
+
+
 def termination_status_label(request: TerminationRequest, now: datetime) -> str:
     if rules.termination_overdue(request, now):
         return T.EXPIRED.label
@@ -180,8 +185,7 @@ def employer_rows(page, tab: Tab, now: datetime) -> None:
             actions = rules.employer_actions(contract, now, in_favorites=getattr(contract, "in_favorites", True))
             rows.append({
                 **_student_cells(number, contract.graduate, contract.school),
-                "status": status_label(contract, now, viewer=Side.EMPLOYER,
-                                       termination_requester=getattr(contract, "termination_requester", None)),
+                "status": employer_status_label(contract, now),
                 "time": local_minute(contract.last_event_at),
                 "can_reinvite": actions["can_reinvite"],
                 "can_request_termination": actions["can_request_termination"],

@@ -81,6 +81,19 @@ def contracts_for_employer(*, unit, tab: EmployerTab, filters: ListFilters = Lis
     return _employer_rows(queryset, tab).order_by("-last_event_at", "-pk")
 
 
+# A row of 导出Excel also shows the post and the 签约联系人.
+EXPORT_FIELDS = (*ROW_FIELDS, "post_name", "contact_name")
+
+
+def employer_export_rows(*, unit, tab: EmployerTab, filters: ListFilters = ListFilters(), now=None) -> QuerySet:
+    """A 签约解约 tab for 导出Excel: the rows of its pages in their order (the same selectors), with the post and the
+    签约联系人 too."""
+    now = now or timezone.now()
+    if tab == EmployerTab.FAVORITES:
+        return favorites_for_employer(unit=unit, filters=filters, now=now)
+    return contracts_for_employer(unit=unit, tab=tab, filters=filters, now=now).only(*EXPORT_FIELDS)
+
+
 NAME_CANDIDATES = 2000
 
 
@@ -175,6 +188,21 @@ def latest_events_for_unit(*, unit, limit: int = WORKBENCH_LIMIT) -> QuerySet:
         .only("contract_id", "action", "note", "created_at", "contract__graduate__name")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def _of_year(queryset: QuerySet, school_id: int | None, year: int) -> QuerySet:
+    queryset = queryset.filter(graduation_year=year)
+    return queryset.filter(school_id=school_id) if school_id is not None else queryset
+
+
+def invitations_of_year(*, school_id: int | None, year: int) -> QuerySet:
+    """The invitations (stored INVITED, overdue ones included) of graduates of `year`, of one school or of all."""
+    return _of_year(Contract.objects.filter(status=rules.S.INVITED), school_id, year)
+
+
+def under_review_of_year(*, school_id: int | None, year: int) -> QuerySet:
+    """The agreements of graduates of `year` accepted and waiting for a review, of one school or of all."""
+    return _of_year(Contract.objects.filter(status__in=[rules.S.ACCEPTED, rules.S.COLLEGE_APPROVED]), school_id, year)
 
 
 # ---------------------------------------------------------------------------------------------- fetch and authorise

@@ -4,17 +4,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from contracts.selectors import invitations_of_year, under_review_of_year
 from signing_platform.admin import ReadOnlyAdminMixin
 from signing_platform.crypto import id_number_hash
 from signing_platform.errors import NotFound
-from signing_platform.forms import IdNumberField
+from signing_platform.forms import IdNumberField, apply_service_errors
 
 from . import services
-from .models import College, CorrectionRequest, Graduate, Reviewer, School
+from .models import College, CorrectionRequest, Graduate, GraduationYearClosure, Reviewer, School
 
 
 class CollegeInline(admin.TabularInline):
@@ -163,3 +165,94 @@ class CorrectionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("graduate__name",)
     list_select_related = ("graduate", "resolved_by")
+
+
+CLOSING_SUMMARY = (
+    "关闭后，该届毕业生不能再收到新的签约邀请、应约或激活账号；尚在等待学生应约的邀请函将失效（说明：毕业年度已关闭），"
+    "已超过应约期限的邀请函记为逾期未回应。已签约的协议、审核中的签约和毕业去向不受影响，仍可查看、审核和核验。"
+    "学校选“全部学校”时关闭所有学校（包括以后新增的学校）的该届。确认前会列出将受影响的数量。"
+)
+
+
+class YearClosingForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label="学校", queryset=School.objects.order_by("code"), required=False, empty_label="全部学校",
+    )
+    year = forms.IntegerField(label="毕业年份", min_value=2000, max_value=2100,
+                              error_messages={"required": "请填写毕业年份", "invalid": "请填写正确的毕业年份",
+                                              "min_value": "请填写正确的毕业年份", "max_value": "请填写正确的毕业年份"})
+    reason = forms.CharField(label="关闭原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写关闭原因", "max_length": "关闭原因不能超过200个字"})
+
+
+def year_closing_counts(school: School | None, year: int) -> dict[str, int]:
+    """What closing `year` (of `school`, or of all) changes, for the confirmation page."""
+    now = timezone.now()
+    invitations = invitations_of_year(school_id=school.pk if school else None, year=year)
+    graduates = Graduate.objects.filter(graduation_year=year, user__isnull=True)
+    if school is not None:
+        graduates = graduates.filter(school=school)
+    return {
+        "voided": invitations.filter(deadline__gt=now).count(),
+        "expired": invitations.filter(deadline__lte=now).count(),
+        "not_activated": graduates.count(),
+        "under_review": under_review_of_year(school_id=school.pk if school else None, year=year).count(),
+    }
+
+
+@admin.register(GraduationYearClosure)
+class GraduationYearClosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Closed graduation years: read here, closed only through 关闭毕业年度 (the service checks the rules and audits)."""
+
+    list_display = ("year", "school_label", "closed_at", "closed_by", "voided", "reason")
+    list_filter = ("year",)
+    search_fields = ("school__name", "school__code")
+    list_select_related = ("school", "closed_by")
+    change_list_template = "admin/schools/graduationyearclosure/change_list.html"
+
+    @admin.display(description="学校", ordering="school__code")
+    def school_label(self, obj):
+        return obj.school.name if obj.school_id else "全部学校"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_close": self.has_operate_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        close = self.admin_site.admin_view(self.close_view)
+        return [path("close/", close, name="schools_graduationyearclosure_close"), *super().get_urls()]
+
+    def close_view(self, request):
+        """关闭毕业年度: the school (or all), the year and a reason; then the counts it will change; then 确认关闭."""
+        if not self.has_operate_permission(request):
+            raise PermissionDenied
+        form = YearClosingForm(request.POST or None)
+        counts = None
+        if request.method == "POST" and form.is_valid():
+            school, year = form.cleaned_data["school"], form.cleaned_data["year"]
+            if "confirm" in request.POST:
+                try:
+                    result = services.graduation_year_close(
+                        actor=request.user, school=school, year=year, reason=form.cleaned_data["reason"]
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+                else:
+                    self._report(request, result)
+                    return redirect("admin:schools_graduationyearclosure_changelist")
+            if form.is_valid():
+                counts = year_closing_counts(school, year)
+        return TemplateResponse(request, "admin/schools/graduationyearclosure/close.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "关闭毕业年度", "form": form,
+            "counts": counts, "summary": CLOSING_SUMMARY,
+        })
+
+    def _report(self, request, result) -> None:
+        closure = result.closure
+        if result.created:
+            self.message_user(request, f"已关闭{closure}，{result.voided} 条等待应约的邀请函已失效", messages.SUCCESS)
+        else:
+            self.message_user(request, f"{closure}此前已关闭，本次又有 {result.voided} 条邀请函失效", messages.SUCCESS)
+        if result.left:
+            self.message_user(request, f"另有 {result.left} 条邀请函正在被其他操作处理，未能失效，请稍后再次执行关闭",
+                              messages.WARNING)

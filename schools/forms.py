@@ -8,6 +8,44 @@ from students.models import Category, DestinationState
 
 from .models import College, CorrectionStatus, EducationLevel, Graduate
 from .roster_import import MAX_BYTES
+from .selectors import RosterFilters
+
+
+def roster_filters_from_query(query) -> RosterFilters:
+    """生源信息's canonical GET parameters (the page's, its pager's, its 导出Excel's); the ID number appears only as
+    its keyed hash (idh). Anything malformed is ignored, as a hand-edited URL should be."""
+
+    def number(key):
+        value = query.get(key, "")
+        # isdigit() alone passes ² (int() refuses it); a year or an id has fewer than 10 digits (SQLite overflows).
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+    level = query.get("level", "")
+    idh = query.get("idh", "")
+    return RosterFilters(
+        year=number("year"),
+        college_id=number("college"),
+        major=query.get("major", "")[:100],
+        education_level=level if level in EducationLevel.values else "",
+        name=query.get("name", "")[:50],
+        id_hash=idh if len(idh) == 64 else "",
+        destination_state=_choice(query.get("state", ""), DestinationState.values),
+        category=_choice(query.get("category", ""), Category.values),
+    )
+
+
+def _choice(value: str, allowed) -> str:
+    return value if value in allowed else ""
+
+
+def roster_query(filters: RosterFilters) -> dict[str, str]:
+    """The canonical GET parameters of `filters` (those with a value)."""
+    params = {
+        "year": filters.year, "college": filters.college_id, "major": filters.major,
+        "level": filters.education_level, "name": filters.name, "idh": filters.id_hash,
+        "state": filters.destination_state, "category": filters.category,
+    }
+    return {key: str(value) for key, value in params.items() if value}
 
 
 class RosterFilterForm(forms.Form):

@@ -231,3 +231,31 @@ class CorrectionRequest(models.Model):
     def badge(self) -> str:
         """The style of its status badge."""
         return {CorrectionStatus.RESOLVED: "badge-ok", CorrectionStatus.DECLINED: "badge-muted"}.get(self.status, "")
+
+
+class GraduationYearClosure(models.Model):
+    """A 毕业年份 (届) an operator closed, for one school or for every school (no school): no new invitations,
+    acceptances, activations or 毕业去向 registrations for that year (schools/rules.py); the invitations of that year
+    still awaiting an answer were voided when it closed. What was signed or registered stays readable."""
+
+    school = models.ForeignKey(
+        School, verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="空：全部学校",
+    )
+    year = models.PositiveSmallIntegerField("毕业年份", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    reason = models.CharField("关闭原因", max_length=200)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField("关闭时间", auto_now_add=True)
+    voided = models.PositiveIntegerField("作废的邀请函", default=0)
+
+    class Meta:
+        verbose_name = "已关闭的毕业年度"
+        verbose_name_plural = "已关闭的毕业年度"
+        ordering = ["-year", "school_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="closure_one_per_school_year"),
+            models.UniqueConstraint(fields=["year"], condition=Q(school__isnull=True), name="closure_one_per_year_for_all"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}届（{self.school.name if self.school_id else '全部学校'}）"

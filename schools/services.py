@@ -1,12 +1,15 @@
 """Changes of state for schools: roster import and edits, college reviewers, correction requests."""
 
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from contracts import services as contract_services
+from contracts.selectors import invitations_of_year
 from signing_platform import ratelimits
 from signing_platform.access import is_operator
 from signing_platform.accounts import audit
@@ -16,7 +19,8 @@ from signing_platform.errors import NotFound
 from signing_platform.sms.services import notify
 from signing_platform.validators import mask_id_number
 
-from .models import College, CorrectionRequest, CorrectionStatus, Graduate, Reviewer, School
+from . import rules
+from .models import College, CorrectionRequest, CorrectionStatus, Graduate, GraduationYearClosure, Reviewer, School
 from .roster_import import CheckedRoster
 from .selectors import graduate_for_reviewer, graduates_for_reviewer, reviewer_for_user
 
@@ -249,3 +253,58 @@ def correction_resolve(
                 label = CorrectionStatus(status).label
                 notify(mobile=mobile, text=f"【网签平台】您的信息更正申请学校已处理：{label}。请登录平台查看。")
     return bool(closed)
+
+
+# ---------------------------------------------------------------------------------------------- closing a year
+
+# The closures' admin is read-only, so its change permission means "may close graduation years".
+CLOSE_YEAR_PERMISSION = "schools.change_graduationyearclosure"
+# Invitations a transition held while the closing passed over them are tried again this often before it reports them.
+_CLOSE_RETRIES, _CLOSE_RETRY_SECONDS = 3, 0.5
+
+
+@dataclass(frozen=True)
+class YearClosing:
+    closure: GraduationYearClosure
+    created: bool  # False: the year was already closed (its remaining invitations were voided again)
+    voided: int
+    left: int  # invitations of the year still open because another transaction held them
+
+
+def graduation_year_close(*, actor: User, school: School | None, year: int, reason: str) -> YearClosing:
+    """An operator closes a 毕业年份 (届) for one school or for every school (None), with a reason: recorded and
+    audited, then its invitations still awaiting an answer become VOIDED (毕业年度已关闭). Closing a year again only
+    voids what is left of it."""
+    if not is_operator(actor, CLOSE_YEAR_PERMISSION):
+        raise NotFound
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写关闭原因"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "关闭原因不能超过200个字"})
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": "请填写正确的毕业年份"})
+    school_id = school.pk if school is not None else None
+    with transaction.atomic():
+        rules.lock_for_closing(school_id=school_id, year=year)
+        closure = GraduationYearClosure.objects.filter(school_id=school_id, year=year).first()
+        created = closure is None
+        if created:
+            if school_id is not None and rules.year_closed(school_id=school_id, year=year):
+                raise ValidationError({"year": f"{year}届毕业年度已对全部学校关闭"})
+            closure = GraduationYearClosure.objects.create(school=school, year=year, reason=reason, closed_by=actor)
+            audit.record(actor=actor, action="graduation_year.close", target=closure, year=year, reason=reason,
+                         school=school.code if school is not None else "全部学校")
+    voided = contract_services.void_closed_year_invitations(actor=actor, school_id=school_id, year=year)
+    for _ in range(_CLOSE_RETRIES):
+        if not _still_open(school_id, year):
+            break
+        time.sleep(_CLOSE_RETRY_SECONDS)
+        voided += contract_services.void_closed_year_invitations(actor=actor, school_id=school_id, year=year)
+    GraduationYearClosure.objects.filter(pk=closure.pk).update(voided=F("voided") + voided)
+    closure.refresh_from_db()
+    return YearClosing(closure=closure, created=created, voided=voided, left=_still_open(school_id, year))
+
+
+def _still_open(school_id: int | None, year: int) -> int:
+    return invitations_of_year(school_id=school_id, year=year).count()

@@ -14,7 +14,6 @@ from signing_platform.crypto import id_number_hash
 from signing_platform.forms import apply_service_errors
 from signing_platform.spreadsheets import safe_row
 from signing_platform.web import page_or_fragment, paginate, with_query
-from students.models import Category, DestinationState
 from students.presentation import decorate_roster
 
 from . import roster_import, selectors, services
@@ -25,34 +24,9 @@ from .forms import (
     GraduateForm,
     RosterFilterForm,
     RosterImportForm,
+    roster_filters_from_query,
 )
-from .models import CorrectionStatus, EducationLevel
-
-
-def _filters_from_query(query) -> selectors.RosterFilters:
-    """The list's canonical GET parameters; the ID number appears only as its keyed hash (idh)."""
-
-    def number(key):
-        value = query.get(key, "")
-        # isdigit() alone passes ² (int() refuses it); a year or an id has fewer than 10 digits (SQLite overflows).
-        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-    level = query.get("level", "")
-    idh = query.get("idh", "")
-    return selectors.RosterFilters(
-        year=number("year"),
-        college_id=number("college"),
-        major=query.get("major", "")[:100],
-        education_level=level if level in EducationLevel.values else "",
-        name=query.get("name", "")[:50],
-        id_hash=idh if len(idh) == 64 else "",
-        destination_state=_choice(query.get("state", ""), DestinationState.values),
-        category=_choice(query.get("category", ""), Category.values),
-    )
-
-
-def _choice(value: str, allowed) -> str:
-    return value if value in allowed else ""
+from .models import CorrectionStatus
 
 
 def _query_from_form(form) -> dict:
@@ -87,7 +61,7 @@ def roster(request):
                 return redirect(push_url)
     else:
         query = {key: value for key, value in request.GET.items() if key != "page" and value}
-    filters = _filters_from_query(query)
+    filters = roster_filters_from_query(query)
     if request.method == "GET":
         form = RosterFilterForm(
             initial={

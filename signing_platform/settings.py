@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "schools",
     "students",
     "contracts",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -187,7 +188,12 @@ CELERY_BEAT_SCHEDULE = {
     "expire-overdue-invitations": {"task": "contracts.tasks.expire_overdue_invitations", "schedule": 60.0},
     "remind-expiring-invitations": {"task": "contracts.tasks.remind_expiring_invitations", "schedule": 600.0},
     "expire-termination-requests": {"task": "contracts.tasks.expire_termination_requests", "schedule": 300.0},
+    "sweep-exports": {"task": "exports.tasks.sweep_exports", "schedule": 300.0},
 }
+# 导出Excel: up to this many rows a list is written and sent at once; a larger export is built by the worker and its
+# file kept (privately, for the user who asked) this many hours, then deleted by the sweep.
+EXPORT_DIRECT_MAX_ROWS = env_int("EXPORT_DIRECT_MAX_ROWS", 5000)
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24)
 # Days the counterpart of a termination request (解约) has to agree or disagree before it fails (SPEC §3).
 TERMINATION_RESPONSE_DAYS = env_int("TERMINATION_RESPONSE_DAYS", 15)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("employer/", include("employers.urls")),
     path("student/", include("students.urls")),
     path("school/", include("schools.urls")),
+    path("exports/", include("exports.urls")),
     path("", include("students.destination_urls")),
     path("", include("contracts.urls")),
 ]

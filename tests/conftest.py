@@ -154,7 +154,9 @@ def _test_database_url() -> str:
 @pytest.fixture
 def worker(redis_url, transactional_db):
     """A real `celery worker` process on the test database, consuming from Redis; stopped after the test."""
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": redis_url}
+    # Files it writes (exports) land where this test process reads them.
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": redis_url,
+           "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "signing_platform", "worker", "--pool", "solo", "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from employers.models import Contact
 from schools.models import Graduate
+from schools.rules import closed_year_message, year_closed
 from signing_platform.errors import NotFound
 from students.presentation import accept_refusal
 from students.selectors import blocking_destination
@@ -74,6 +75,8 @@ def invite(
         )
         if not Favorite.objects.filter(pk=favorite.pk).exists():
             raise ContractError("该学生已移出收藏夹")
+        if year_closed(school_id=graduate.school_id, year=graduate.graduation_year, hold=True):
+            raise ContractError(closed_year_message(graduate.graduation_year, "发起签约邀请"))
         # A lapsed invitation to the same student must not block a new one, whether or not the job has run.
         expire_lapsed(Contract.objects.filter(unit_id=unit_id, graduate=graduate), now=now)
         if Contract.objects.filter(rules.active_q(), graduate=graduate).exists():
@@ -144,6 +147,8 @@ def accept(*, actor, contract: Contract, note: str = "") -> Contract:
             raise ContractError(f"该邀请函当前状态为“{contract.shown_status}”，不能应约")
         if rules.is_overdue(contract, now):
             raise ContractError("该邀请函已超过应约有效期，不能应约")
+        if year_closed(school_id=contract.school_id, year=contract.graduation_year, hold=True):
+            raise ContractError(closed_year_message(contract.graduation_year, "应约"))
         holds_other_active = _holds_other_active(contract)
         # Under the graduate's lock, which a destination registration takes too: one of the two wins, never both.
         blocking = blocking_destination(graduate_id=contract.graduate_id)

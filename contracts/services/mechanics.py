@@ -6,6 +6,7 @@ writes the new state, appends a ContractEvent, and queues its notifications, whi
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Subquery
@@ -102,53 +103,72 @@ def expire_lapsed(queryset, *, now, batch_size: int = 5000) -> int:
     """Mark the INVITED contracts of `queryset` past their deadline EXPIRED, with their events and counters, in
     batches of one transaction each; rows another transaction holds are skipped (that transaction decides them).
     Returns how many."""
+    return end_invitations(queryset.filter(deadline__lte=now), to=S.EXPIRED, action=Action.EXPIRE, now=now,
+                           batch_size=batch_size)
+
+
+def end_invitations(queryset, *, to: str, action: str, now, actor=None, note: str = "", batch_size: int = 5000) -> int:
+    """Move the INVITED contracts of `queryset` to the closed state `to` (closed now), each with its event (`action`,
+    `actor`, `note`) and its tab counters, set-based in batches of one transaction each; rows another transaction
+    holds are skipped (that transaction decides them). Returns how many."""
     total = 0
     while True:
         with transaction.atomic():
             due = (
-                queryset.filter(status=S.INVITED, deadline__lte=now)
+                queryset.filter(status=S.INVITED)
                 .select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .order_by("deadline", "pk")
             )[:batch_size]
-            rows = _expire_in_one_statement(due, now) if connection.vendor == "postgresql" else _expire(due, now)
+            batch = _End(to=to, action=action, actor_id=actor.pk if actor else None, note=note, at=now)
+            rows = batch.in_one_statement(due) if connection.vendor == "postgresql" else batch.in_steps(due)
             if not rows:
                 return total
             changes = Counter()
             for pk, unit_id in rows:
-                counters.moved(unit_id=unit_id, contract_id=pk, before=(S.INVITED, ""), after=(S.EXPIRED, ""),
-                               changes=changes)
+                counters.moved(unit_id=unit_id, contract_id=pk, before=(S.INVITED, ""), after=(to, ""), changes=changes)
             counters.add(changes)
         total += len(rows)
 
 
-def _expire_in_one_statement(due, now) -> list[tuple[int, int]]:
-    """PostgreSQL: lock the batch, move it and append its events in one statement (UPDATE … RETURNING feeding the
-    INSERT), so a batch of thousands costs one round trip."""
-    due_sql, due_params = due.values_list("id").query.sql_with_params()
-    contract, event = Contract._meta.db_table, ContractEvent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH due AS ({due_sql}), "
-            f"moved AS (UPDATE {contract} AS c SET status = %s, closed_at = %s, last_event_at = %s FROM due "
-            f"          WHERE c.id = due.id RETURNING c.id, c.unit_id), "
-            f"logged AS (INSERT INTO {event} (contract_id, unit_id, actor_id, action, from_status, to_status, note, "
-            f"           created_at) SELECT id, unit_id, NULL, %s, %s, %s, '', %s FROM moved) "
-            f"SELECT id, unit_id FROM moved",
-            [*due_params, S.EXPIRED.value, now, now, Action.EXPIRE.value, S.INVITED.value, S.EXPIRED.value, now],
+@dataclass(frozen=True)
+class _End:
+    """One batch of invitations ending in `to`: (id, unit_id) of the rows moved."""
+
+    to: str
+    action: str
+    actor_id: int | None
+    note: str
+    at: object
+
+    def in_one_statement(self, due) -> list[tuple[int, int]]:
+        """PostgreSQL: lock the batch, move it and append its events in one statement (UPDATE … RETURNING feeding the
+        INSERT), so a batch of thousands costs one round trip."""
+        due_sql, due_params = due.values_list("id").query.sql_with_params()
+        contract, event = Contract._meta.db_table, ContractEvent._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH due AS ({due_sql}), "
+                f"moved AS (UPDATE {contract} AS c SET status = %s, closed_at = %s, last_event_at = %s FROM due "
+                f"          WHERE c.id = due.id RETURNING c.id, c.unit_id), "
+                f"logged AS (INSERT INTO {event} (contract_id, unit_id, actor_id, action, from_status, to_status, note, "
+                f"           created_at) SELECT id, unit_id, %s, %s, %s, %s, %s, %s FROM moved) "
+                f"SELECT id, unit_id FROM moved",
+                [*due_params, self.to, self.at, self.at, self.actor_id, self.action, S.INVITED.value, self.to,
+                 self.note, self.at],
+            )
+            return cursor.fetchall()
+
+    def in_steps(self, due) -> list[tuple[int, int]]:
+        rows = list(due.values_list("pk", "unit_id"))
+        Contract.objects.filter(pk__in=[pk for pk, _unit_id in rows]).update(
+            status=self.to, closed_at=self.at, last_event_at=self.at
         )
-        return cursor.fetchall()
-
-
-def _expire(due, now) -> list[tuple[int, int]]:
-    rows = list(due.values_list("pk", "unit_id"))
-    Contract.objects.filter(pk__in=[pk for pk, _unit_id in rows]).update(
-        status=S.EXPIRED, closed_at=now, last_event_at=now
-    )
-    ContractEvent.objects.bulk_create(
-        [ContractEvent(contract_id=pk, unit_id=unit_id, actor=None, action=Action.EXPIRE, from_status=S.INVITED,
-                       to_status=S.EXPIRED, created_at=now) for pk, unit_id in rows]
-    )
-    return rows
+        ContractEvent.objects.bulk_create(
+            [ContractEvent(contract_id=pk, unit_id=unit_id, actor_id=self.actor_id, action=self.action,
+                           from_status=S.INVITED, to_status=self.to, note=self.note, created_at=self.at)
+             for pk, unit_id in rows]
+        )
+        return rows
 
 
 # ---------------------------------------------------------------------------------------------- notices

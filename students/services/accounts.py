@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schools.models import Graduate, School
+from schools.rules import closed_year_message, year_closed
 from schools.selectors import graduate_exact_match
 from signing_platform.accounts import audit
 from signing_platform.accounts.models import Role, User
@@ -46,6 +47,8 @@ def _link_new_account(*, graduate: Graduate | None, mobile: str, password: str) 
         return {"__all__": NO_MATCH}
     if graduate.user_id is not None:
         return {"__all__": ALREADY_ACTIVATED}
+    if year_closed(school_id=graduate.school_id, year=graduate.graduation_year, hold=True):
+        return {"__all__": closed_year_message(graduate.graduation_year, "激活账号，如有疑问请联系学校就业部门")}
     try:
         with transaction.atomic():
             user = User.objects.create_user(role=Role.STUDENT, mobile=mobile, password=password, name=graduate.name)
