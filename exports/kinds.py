@@ -22,7 +22,11 @@ from contracts.rules import EmployerTab
 from employers.selectors import unit_for_user
 from schools import selectors as school_selectors
 from schools.forms import roster_filters_from_query, roster_query
+from schools.models import College
 from signing_platform.accounts.models import Role
+from students import presentation as destination_presentation
+from students import selectors as destination_selectors
+from students.forms import DestinationFilterForm
 from students.presentation import decorate_roster
 
 
@@ -200,6 +204,25 @@ ROSTER_COLUMNS = [
 ]
 
 
+def destination_params(query):
+    """毕业去向审核's filters, parsed by its own form (the rows stay within the reviewer's scope whatever 院系 says)."""
+    form = DestinationFilterForm(query, colleges=College.objects.only("pk", "name"))
+    if not form.is_valid():
+        return None
+    return Params(filters=form.to_filters(), query=form.query(), title="毕业去向审核")
+
+
+DESTINATION_QUEUE_COLUMNS = [
+    *student_columns(name="姓名"),
+    Column("院系", lambda row, now: row.college.name),
+    Column("专业", lambda row, now: row.graduate.major),
+    Column("毕业去向", lambda row, now: destination_presentation.code_label(row)),
+    Column("去向类别", lambda row, now: row.code.get_category_display()),
+    Column("单位/院校名称", lambda row, now: row.unit_name or row.school_name),
+    Column("登记时间", lambda row, now: local_minute(row.submitted_at)),
+]
+
+
 # ---------------------------------------------------------------------------------------------- the registry
 
 
@@ -229,6 +252,12 @@ KINDS: dict[str, ExportKind] = {
                        TERMINATION_QUEUE_COLUMNS, scope=school_reviewer_scope),
         _reviewer_list("termination_history", "已审核的解约申请", contract_selectors.termination_history,
                        TERMINATION_HISTORY_COLUMNS, scope=school_reviewer_scope),
+        ExportKind(
+            key="destination_queue", list_url="destinations:review_queue", scope=reviewer_scope,
+            parse=destination_params,
+            rows=lambda reviewer, filters, now: destination_selectors.review_queue(reviewer=reviewer, filters=filters),
+            columns=lambda filters: DESTINATION_QUEUE_COLUMNS,
+        ),
         ExportKind(
             key="roster", list_url="schools:roster", scope=reviewer_scope, parse=roster_params,
             rows=lambda reviewer, filters, now: school_selectors.roster_for_reviewer(reviewer=reviewer, filters=filters),

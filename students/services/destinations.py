@@ -19,6 +19,7 @@ from contracts.models import Contract, JobCategory
 from contracts.rules import active_q
 from employers.models import Industry, Region, UnitNature
 from schools.models import Graduate
+from schools.rules import closed_year_message, year_closed
 from schools.selectors import graduate_for_student, reviewer_for_user
 from signing_platform.accounts import audit
 from signing_platform.errors import NotFound
@@ -271,6 +272,8 @@ def register(*, actor, registration: Registration, proof=None, keep_previous_pro
     now = timezone.now()
     with transaction.atomic():
         graduate = _lock_graduate(graduate.pk)
+        if year_closed(school_id=graduate.school_id, year=graduate.graduation_year, hold=True):
+            raise DestinationError(closed_year_message(graduate.graduation_year, "登记毕业去向"))
         destination = _summary(graduate)
         if _holds_active_contract(graduate):
             raise DestinationError(ACTIVE_CONTRACT)

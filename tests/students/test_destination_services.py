@@ -366,3 +366,14 @@ def test_verification_numbers_differ(cast, register, confirm, second_graduate):
         graduate = ActivatedGraduateFactory(college=cast.college)
         numbers.add(confirm(register("70", proof=None, student=graduate.user)).verification_no)
     assert len(numbers) == 6
+
+
+def test_no_registration_for_a_closed_graduation_year(cast, register):
+    from schools.models import GraduationYearClosure
+
+    GraduationYearClosure.objects.create(school=cast.school, year=cast.graduate.graduation_year, reason="届已结束",
+                                         closed_by=cast.school_reviewer)
+    with pytest.raises(services.DestinationError) as refused:
+        register("11")
+    assert "毕业年度已关闭，不能再登记毕业去向" in refused.value.message
+    assert not DestinationRecord.objects.filter(graduate=cast.graduate).exists()

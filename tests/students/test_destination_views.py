@@ -263,3 +263,20 @@ def test_invitations_do_not_offer_acceptance_while_a_registered_destination_bloc
     detail = client.get(reverse("contracts:student_detail", args=[contract.pk])).content.decode()
     assert accept_url not in detail and "不能应约" in detail
     assert "拒绝" in detail  # refusing stays possible
+
+
+def test_the_destination_queue_exports_what_the_reviewer_sees(client, cast, register):
+    from tests.exports.conftest import read_xlsx
+
+    register("11")
+    client.force_login(cast.college_reviewer)
+    html = client.get(reverse("destinations:review_queue")).content.decode()
+    assert f'action="{reverse("exports:start", args=["destination_queue"])}"' in html
+    response = client.post(reverse("exports:start", args=["destination_queue"]), {})
+    book = read_xlsx(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert book.header == ["序号", "姓名", "证件号码", "院系", "专业", "毕业去向", "去向类别", "单位/院校名称", "登记时间"]
+    assert [row[:4] for row in book.body] == [[1, "张三", cast.graduate.id_masked, "计算机学院"]]
+    assert cast.graduate.id_number() not in book.text
+    client.force_login(cast.other_college_reviewer)
+    response = client.post(reverse("exports:start", args=["destination_queue"]), {})
+    assert read_xlsx(b"".join(response.streaming_content) if response.streaming else response.content).body == []
