@@ -257,7 +257,7 @@ def expiry(size: int) -> dict:
     psql(f"DROP DATABASE IF EXISTS {copy}")
     psql(f"CREATE DATABASE {copy} TEMPLATE {name}")
     try:
-        env = {**ENV, "DATABASE_URL": database_url(copy)}
+        env = {**ENV, "DATABASE_URL": database_url(copy), "DJANGO_SETTINGS_MODULE": "signing_platform.settings"}
         out = subprocess.run([PYTHON, "bench/pages.py", "--inner-expiry"], cwd=ROOT, env=env, check=True,
                              stdout=subprocess.PIPE, text=True).stdout
         return json.loads(out.strip().splitlines()[-1])
@@ -292,7 +292,7 @@ def inner_expiry() -> None:
     print(json.dumps({"overdue": overdue, "expired": expired, "seconds": seconds}))
 
 
-def report(sizes: list[int], singles: dict, loads: dict, expiry_result: dict | None) -> bool:
+def report(sizes: list[int], singles: dict, loads: dict) -> bool:
     met = True
     names = [name for name, _who, _path in pages(singles[sizes[0]]["cast"])]
     for size in sizes:
@@ -317,12 +317,7 @@ def report(sizes: list[int], singles: dict, loads: dict, expiry_result: dict | N
             print(f"{name:<26}{growth:>6.2f}{'' if ok else '  ✗'}")
     workbench = singles[sizes[-1]]["pages"]["工作台"]["wall_ms"]
     met &= workbench < TARGET_WORKBENCH_MS
-    print(f"\n工作台, one request at {sizes[-1]:,}: {workbench:.1f} ms (target < {TARGET_WORKBENCH_MS} ms)")
-    if expiry_result:
-        met &= expiry_result["seconds"] < TARGET_EXPIRY_S
-        print(f"expiry job: {expiry_result['expired']:,} of {expiry_result['overdue']:,} overdue invitations in "
-              f"{expiry_result['seconds']:.1f} s (target < {TARGET_EXPIRY_S} s)")
-    print("\nevery target met" if met else "\nsome targets missed (✗)")
+    print(f"\n工作台, one request at {sizes[-1]:,}: {workbench:.1f} ms (target < {TARGET_WORKBENCH_MS} ms)", flush=True)
     return met
 
 
@@ -356,8 +351,16 @@ def main() -> int:
         loads[size] = measure(size, args.seconds, singles[size])
     if args.single_only:
         return 0
-    expiry_result = None if args.no_expiry else expiry(sizes[-1])
-    return 0 if report(sizes, singles, loads, expiry_result) else 1
+    met = report(sizes, singles, loads)
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench-pages.json").write_text(json.dumps({"singles": singles, "loads": loads}, ensure_ascii=False))
+    if not args.no_expiry:
+        result = expiry(sizes[-1])
+        met &= result["seconds"] < TARGET_EXPIRY_S
+        print(f"expiry job: {result['expired']:,} of {result['overdue']:,} overdue invitations in "
+              f"{result['seconds']:.1f} s (target < {TARGET_EXPIRY_S} s)")
+    print("\nevery target met" if met else "\nsome targets missed (✗)")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
