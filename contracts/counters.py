@@ -50,11 +50,19 @@ def moved(*, unit_id: int, contract_id: int, before: tuple[str, str] | None, aft
     """The counter changes of one contract going from (status, stage) `before` to `after` (None: not there)."""
     changes = Counter() if changes is None else changes
     shard = contract_id % SHARDS
-    for tab in stored_tabs(*before) if before else ():
-        changes[(unit_id, tab, shard)] -= 1
-    for tab in stored_tabs(*after) if after else ():
-        changes[(unit_id, tab, shard)] += 1
+    for tab, delta in tab_deltas(before=before, after=after).items():
+        changes[(unit_id, tab, shard)] += delta
     return changes
+
+
+def tab_deltas(*, before: tuple[str, str] | None, after: tuple[str, str] | None) -> dict[EmployerTab, int]:
+    """What one contract going from (status, stage) `before` to `after` (None: not there) adds to each tab."""
+    deltas = Counter()
+    for tab in stored_tabs(*before) if before else ():
+        deltas[tab] -= 1
+    for tab in stored_tabs(*after) if after else ():
+        deltas[tab] += 1
+    return {tab: delta for tab, delta in deltas.items() if delta}
 
 
 def record_move(contract: Contract, *, before: tuple[str, str]) -> None:

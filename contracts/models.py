@@ -139,7 +139,8 @@ class Contract(models.Model):
     termination_note = models.CharField("解约失败原因", max_length=220, blank=True)
 
     # Filled when SIGNED.
-    agreement_no = models.CharField("协议书编号", max_length=32, unique=True, null=True, blank=True)
+    # Unique among the agreements (a partial index: the unsigned majority of rows is not in it).
+    agreement_no = models.CharField("协议书编号", max_length=32, null=True, blank=True)
     verification_code = models.CharField("验证码", max_length=12, blank=True)
     archive_has_authority = models.BooleanField("是否具有人事档案管理权限", null=True, blank=True)
     archive_receiver_name = models.CharField("档案接收单位名称", max_length=100, blank=True)
@@ -163,6 +164,10 @@ class Contract(models.Model):
                 condition=Q(status=ContractStatus.INVITED),
                 name="contract_one_invitation_per_unit_graduate",
                 violation_error_message="已向该学生发出邀请函，请勿重复发送",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement_no"], condition=Q(agreement_no__isnull=False), name="contract_agreement_no_unique",
+                violation_error_message="协议书编号重复",
             ),
             models.CheckConstraint(name="contract_valid_days_1_30", condition=Q(valid_days__gte=1, valid_days__lte=30)),
             models.CheckConstraint(name="contract_status_valid", condition=Q(status__in=ContractStatus.values)),
@@ -258,13 +263,18 @@ class ContractEvent(models.Model):
         OPERATOR_VOID = "operator_void", "平台作废"
         OPERATOR_EXPIRE = "operator_expire", "平台操作，邀请失效"
 
-    contract = models.ForeignKey(Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="events")
+    # Every event is inserted into each of this table's indexes; the (contract, created_at) and (unit, created_at)
+    # indexes serve every look-up, so the keys carry none of their own.
+    contract = models.ForeignKey(
+        Contract, verbose_name="签约记录", on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     # The contract's unit, copied so that 工作台's 最新动态 reads the unit's latest events from one index.
     unit = models.ForeignKey(
         "employers.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     action = models.CharField("操作", max_length=30, choices=Action.choices)
     from_status = models.CharField("原状态", max_length=20, choices=ContractStatus.choices, blank=True)

@@ -18,7 +18,7 @@ from signing_platform.errors import NotFound
 from signing_platform.sms.services import notify
 
 from .. import counters
-from ..models import Contract, ContractEvent, ContractStatus
+from ..models import Contract, ContractEvent, ContractStatus, UnitTabCount
 
 S = ContractStatus
 Action = ContractEvent.Action
@@ -99,7 +99,7 @@ def move(contract: Contract, *, to: str, actor, action: str, at, note: str = "",
     counters.record_move(contract, before=before)
 
 
-def expire_lapsed(queryset, *, now, batch_size: int = 5000) -> int:
+def expire_lapsed(queryset, *, now, batch_size: int = 10_000) -> int:
     """Mark the INVITED contracts of `queryset` past their deadline EXPIRED, with their events and counters, in
     batches of one transaction each; rows another transaction holds are skipped (that transaction decides them).
     Returns how many."""
@@ -107,7 +107,7 @@ def expire_lapsed(queryset, *, now, batch_size: int = 5000) -> int:
                            batch_size=batch_size)
 
 
-def end_invitations(queryset, *, to: str, action: str, now, actor=None, note: str = "", batch_size: int = 5000) -> int:
+def end_invitations(queryset, *, to: str, action: str, now, actor=None, note: str = "", batch_size: int = 10_000) -> int:
     """Move the INVITED contracts of `queryset` to the closed state `to` (closed now), each with its event (`action`,
     `actor`, `note`) and its tab counters, set-based in batches of one transaction each; rows another transaction
     holds are skipped (that transaction decides them). Returns how many."""
@@ -117,17 +117,14 @@ def end_invitations(queryset, *, to: str, action: str, now, actor=None, note: st
             due = (
                 queryset.filter(status=S.INVITED)
                 .select_for_update(skip_locked=True, no_key=True, of=("self",))
-                .order_by("deadline", "pk")
+                # Oldest deadline first, straight from the index: a tie-break by id would sort every overdue row.
+                .order_by("deadline")
             )[:batch_size]
             batch = _End(to=to, action=action, actor_id=actor.pk if actor else None, note=note, at=now)
-            rows = batch.in_one_statement(due) if connection.vendor == "postgresql" else batch.in_steps(due)
-            if not rows:
+            moved = batch.in_one_statement(due) if connection.vendor == "postgresql" else batch.in_steps(due)
+            if not moved:
                 return total
-            changes = Counter()
-            for pk, unit_id in rows:
-                counters.moved(unit_id=unit_id, contract_id=pk, before=(S.INVITED, ""), after=(to, ""), changes=changes)
-            counters.add(changes)
-        total += len(rows)
+        total += moved
 
 
 @dataclass(frozen=True)
@@ -140,25 +137,33 @@ class _End:
     note: str
     at: object
 
-    def in_one_statement(self, due) -> list[tuple[int, int]]:
-        """PostgreSQL: lock the batch, move it and append its events in one statement (UPDATE … RETURNING feeding the
-        INSERT), so a batch of thousands costs one round trip."""
+    def in_one_statement(self, due) -> int:
+        """PostgreSQL: lock the batch, move it, append its events and count it in its tabs in one statement (UPDATE …
+        RETURNING feeding the INSERTs), so a batch of thousands costs one round trip. Returns how many."""
         due_sql, due_params = due.values_list("id").query.sql_with_params()
-        contract, event = Contract._meta.db_table, ContractEvent._meta.db_table
+        contract, event, tally = Contract._meta.db_table, ContractEvent._meta.db_table, UnitTabCount._meta.db_table
+        deltas = counters.tab_deltas(before=(S.INVITED, ""), after=(self.to, ""))
+        values = ", ".join(["(%s, %s)"] * len(deltas))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH due AS ({due_sql}), "
                 f"moved AS (UPDATE {contract} AS c SET status = %s, closed_at = %s, last_event_at = %s FROM due "
                 f"          WHERE c.id = due.id RETURNING c.id, c.unit_id), "
                 f"logged AS (INSERT INTO {event} (contract_id, unit_id, actor_id, action, from_status, to_status, note, "
-                f"           created_at) SELECT id, unit_id, %s, %s, %s, %s, %s, %s FROM moved) "
-                f"SELECT id, unit_id FROM moved",
+                f"           created_at) SELECT id, unit_id, %s, %s, %s, %s, %s, %s FROM moved), "
+                # The counters' rows in key order, as counters.add writes them (two batches never deadlock).
+                f"counted AS (INSERT INTO {tally} (unit_id, tab, shard, count) "
+                f"           SELECT unit_id, d.tab, MOD(id, {counters.SHARDS}), SUM(d.delta) "
+                f"           FROM moved CROSS JOIN (VALUES {values}) AS d (tab, delta) "
+                f"           GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+                f"           ON CONFLICT (unit_id, tab, shard) DO UPDATE SET count = {tally}.count + EXCLUDED.count) "
+                f"SELECT COUNT(*) FROM moved",
                 [*due_params, self.to, self.at, self.at, self.actor_id, self.action, S.INVITED.value, self.to,
-                 self.note, self.at],
+                 self.note, self.at, *[value for tab, delta in deltas.items() for value in (str(tab), delta)]],
             )
-            return cursor.fetchall()
+            return cursor.fetchone()[0]
 
-    def in_steps(self, due) -> list[tuple[int, int]]:
+    def in_steps(self, due) -> int:
         rows = list(due.values_list("pk", "unit_id"))
         Contract.objects.filter(pk__in=[pk for pk, _unit_id in rows]).update(
             status=self.to, closed_at=self.at, last_event_at=self.at
@@ -168,7 +173,11 @@ class _End:
                            from_status=S.INVITED, to_status=self.to, note=self.note, created_at=self.at)
              for pk, unit_id in rows]
         )
-        return rows
+        changes = Counter()
+        for pk, unit_id in rows:
+            counters.moved(unit_id=unit_id, contract_id=pk, before=(S.INVITED, ""), after=(self.to, ""), changes=changes)
+        counters.add(changes)
+        return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------- notices
