@@ -6,6 +6,7 @@ except inside a transaction, which always reads the primary so that a request se
 to the primary. Without a replica nothing changes.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
@@ -20,13 +21,27 @@ def reads_from_replica(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        token = _reading_from_replica.set(True)
-        try:
+        with reading_from_replica():
             return view(request, *args, **kwargs)
-        finally:
-            _reading_from_replica.reset(token)
 
     return wrapped
+
+
+@contextmanager
+def reading_from_replica():
+    """The same for a block of code outside a view (an export's rows, written by the worker or streamed)."""
+    token = _reading_from_replica.set(True)
+    try:
+        yield
+    finally:
+        _reading_from_replica.reset(token)
+
+
+def pinned_to_replica(queryset):
+    """`queryset` bound now to the database a replica read would use, so that evaluating it later (a lazy iterator
+    consumed after the view has returned) still reads there."""
+    with reading_from_replica():
+        return queryset.using(queryset.db)
 
 
 class ReplicaRouter:
