@@ -339,6 +339,8 @@ def main() -> int:
         inner_expiry()
         return 0
     subprocess.run([str(ROOT / "scripts" / "ensure-wrk")], check=True)
+    # DEBUG off serves the manifest's hashed files: collect them (a fresh clone has none), as the image build does.
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=ENV, check=True)
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.expiry_only:
         ensure_database(sizes[-1], rebuild=args.rebuild)
