@@ -161,9 +161,6 @@ class Graduate(models.Model):
         indexes = [
             models.Index(fields=["school", "graduation_year"], name="graduate_school_year"),
             models.Index(fields=["college", "graduation_year"], name="graduate_college_year"),
-            # 落实率 statistics (schools/statistics.py): a school's (or college's) year, read in the order it groups.
-            models.Index(fields=["school", "graduation_year", "college", "major", "education_level"],
-                         name="graduate_statistics"),
         ]
 
     def __str__(self):

@@ -131,7 +131,7 @@ def test_the_page_shows_the_tables_charts_and_definition(client, cast, roster):
     assert cells_of(html, "本科", "by-level")[0] == "8"
     assert "落实率 = (单位就业 + 自主创业 + 自由职业 + 升学) ÷ 生源人数" in html
     # The charts: inline SVG with an accessible name and every figure in words.
-    assert 'role="img" aria-labelledby="chart-rates-title chart-rates-desc"' in html
+    assert 'role="img" aria-labelledby="chart-rates-title" aria-describedby="chart-rates-desc"' in html
     assert '<title id="chart-rates-title">各院系落实率</title>' in html
     assert "各院系落实率：数学学院 0.0%；计算机学院 66.7%。" in html
     assert "计算机学院（6 人）单位就业 33.3%、自由职业 16.7%、升学 16.7%、未落实 33.3%" in html
