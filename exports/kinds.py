@@ -21,12 +21,14 @@ from contracts.presentation import local_minute
 from contracts.rules import EmployerTab
 from employers.selectors import unit_for_user
 from schools import selectors as school_selectors
-from schools.forms import roster_filters_from_query, roster_query
+from schools import statistics as school_statistics
+from schools.forms import roster_filters_from_query, roster_query, statistics_year
 from schools.models import College
 from signing_platform.accounts.models import Role
 from students import presentation as destination_presentation
 from students import selectors as destination_selectors
 from students.forms import DestinationFilterForm
+from students.models import Category
 from students.presentation import decorate_roster
 
 
@@ -223,6 +225,36 @@ DESTINATION_QUEUE_COLUMNS = [
 ]
 
 
+def statistics_params(query):
+    """落实率统计's one filter, the 毕业年份 (required: the page always shows one)."""
+    year = statistics_year(query.get("year"))
+    if year is None:
+        return None
+    return Params(filters=year, query={"year": str(year)}, title=f"落实率统计-{year}届")
+
+
+def _count(name: str, value: Callable[[Any], Any]) -> Column:
+    return Column(name, lambda row, now: value(row.counts))
+
+
+def statistics_columns(year) -> list[Column]:
+    """The page's tables in one: 院系 · 专业 · 学历层次, the counts of every table, then one column per code."""
+    return [
+        Column("院系", lambda row, now: row.labels["college"]),
+        Column("专业", lambda row, now: row.labels["major"]),
+        Column("学历层次", lambda row, now: row.labels["level"]),
+        _count("生源人数", lambda counts: counts.total),
+        *(_count(category.label, lambda counts, key=category.value: counts.categories[key]) for category in Category),
+        _count("未落实", lambda counts: counts.unplaced),
+        _count("待审核", lambda counts: counts.pending),
+        _count("已签约", lambda counts: counts.signed),
+        _count("签约审核中", lambda counts: counts.in_review),
+        _count("落实率（%）", lambda counts: "—" if counts.rate_percent is None else counts.rate_percent),
+        *(_count(f"{code.code} {code.name}", lambda counts, key=code.code: counts.codes.get(key, 0))
+          for code in school_statistics.destination_codes()),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------- the registry
 
 
@@ -257,6 +289,12 @@ KINDS: dict[str, ExportKind] = {
             parse=destination_params,
             rows=lambda reviewer, filters, now: destination_selectors.review_queue(reviewer=reviewer, filters=filters),
             columns=lambda filters: DESTINATION_QUEUE_COLUMNS,
+        ),
+        ExportKind(
+            key="statistics", list_url="schools:statistics", scope=reviewer_scope, parse=statistics_params,
+            rows=lambda reviewer, year, now: school_statistics.school_statistics(reviewer=reviewer, year=year)
+            .table_rows(),
+            columns=statistics_columns,
         ),
         ExportKind(
             key="roster", list_url="schools:roster", scope=reviewer_scope, parse=roster_params,

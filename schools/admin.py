@@ -7,15 +7,18 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contracts.selectors import invitations_of_year, under_review_of_year
 from signing_platform.admin import ReadOnlyAdminMixin
 from signing_platform.crypto import id_number_hash
 from signing_platform.errors import NotFound
 from signing_platform.forms import IdNumberField, apply_service_errors
+from signing_platform.replica import reads_from_replica
+from students.models import Category
 
-from . import services
+from . import services, statistics
+from .forms import PlatformStatisticsForm
 from .models import College, CorrectionRequest, Graduate, GraduationYearClosure, Reviewer, School
 
 
@@ -115,6 +118,7 @@ class GraduateAdmin(admin.ModelAdmin):
     readonly_fields = ("id_masked", "created_at", "updated_at")
     raw_id_fields = ("user",)
     change_form_template = "admin/schools/graduate/change_form.html"
+    change_list_template = "admin/schools/graduate/change_list.html"
 
     def get_fields(self, request, obj=None):
         # The masked number beside the field that corrects it; a new entry has none yet.
@@ -131,10 +135,28 @@ class GraduateAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         reveal = self.admin_site.admin_view(require_POST(self.reveal_id_number_view))
+        statistics = self.admin_site.admin_view(require_GET(reads_from_replica(self.statistics_view)))
         return [
             path("<int:graduate_id>/reveal-id-number/", reveal, name="schools_graduate_reveal_id_number"),
+            path("statistics/", statistics, name="schools_graduate_statistics"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_see_statistics": self.has_view_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def statistics_view(self, request):
+        """落实率统计 of every school for a 毕业年份 (this year by default), by school and by province: the reviewers'
+        selector over the whole platform. Operators who may read the roster only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = PlatformStatisticsForm(request.GET if "year" in request.GET else {"year": timezone.localdate().year})
+        data = statistics.platform_statistics(year=form.cleaned_data["year"]) if form.is_valid() else None
+        return TemplateResponse(request, "admin/schools/graduate/statistics.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "落实率统计（全平台）", "form": form,
+            "data": data, "definition": statistics.DEFINITION, "categories": Category.choices,
+        })
 
     @sensitive_variables("id_number")
     def reveal_id_number_view(self, request, graduate_id: int):

@@ -158,3 +158,33 @@ class CorrectionResolveForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reply = forms.CharField(label="处理说明", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def statistics_year(value) -> int | None:
+    """A 毕业年份 from a query (the statistics page's, its 导出Excel's): four ASCII digits in 2000–2100, else None."""
+    value = value if isinstance(value, str) else ""
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        return None
+    year = int(value)
+    return year if 2000 <= year <= 2100 else None
+
+
+class StatisticsYearForm(forms.Form):
+    """落实率统计's one filter: a 毕业年份 of the reviewer's roster."""
+
+    year = forms.TypedChoiceField(label="毕业年份", coerce=int, error_messages={
+        "required": "请选择毕业年份", "invalid_choice": "请选择有效的毕业年份",
+    })
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, f"{year}届") for year in years]
+
+
+class PlatformStatisticsForm(forms.Form):
+    """The operators' 落实率统计: any 毕业年份."""
+
+    year = forms.IntegerField(label="毕业年份", min_value=2000, max_value=2100, error_messages={
+        "required": "请填写毕业年份", "invalid": "请填写正确的毕业年份", "min_value": "请填写正确的毕业年份",
+        "max_value": "请填写正确的毕业年份",
+    })

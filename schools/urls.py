@@ -11,6 +11,7 @@ urlpatterns = [
     path("roster/import/template/", views.roster_template, name="roster_template"),
     path("reviewers/", views.reviewers, name="reviewers"),
     path("reviewers/<int:reviewer_id>/active/", views.reviewer_set_active, name="reviewer_set_active"),
+    path("statistics/", views.statistics, name="statistics"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:correction_id>/resolve/", views.correction_resolve, name="correction_resolve"),
 ]

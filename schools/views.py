@@ -12,11 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from signing_platform.crypto import id_number_hash
 from signing_platform.forms import apply_service_errors
+from signing_platform.replica import reads_from_replica
 from signing_platform.spreadsheets import safe_row
 from signing_platform.web import page_or_fragment, paginate, with_query
+from students.models import Category
 from students.presentation import decorate_roster
 
-from . import roster_import, selectors, services
+from . import charts, roster_import, selectors, services
+from . import statistics as school_statistics
 from .access import reviewer_required
 from .forms import (
     CollegeReviewerForm,
@@ -24,6 +27,7 @@ from .forms import (
     GraduateForm,
     RosterFilterForm,
     RosterImportForm,
+    StatisticsYearForm,
     roster_filters_from_query,
 )
 from .models import CorrectionStatus
@@ -274,3 +278,26 @@ def correction_resolve(request, correction_id: int):
     else:
         messages.info(request, "该申请已被处理")
     return redirect("schools:corrections")
+
+
+@reviewer_required
+@require_GET
+@reads_from_replica
+def statistics(request):
+    """落实率统计 of a 毕业年份 (the latest of the roster by default): the reviewer's school, or college."""
+    reviewer = request.reviewer
+    years = school_statistics.statistics_years(reviewer)
+    if "year" in request.GET:
+        form = StatisticsYearForm(request.GET, years=years)
+        year = form.cleaned_data["year"] if form.is_valid() else None
+    else:
+        year = years[0] if years else None
+        form = StatisticsYearForm(initial={"year": year}, years=years)
+    data = school_statistics.school_statistics(reviewer=reviewer, year=year) if year is not None else None
+    context = {
+        "form": form, "years": years, "data": data, "query": {"year": year} if year is not None else {},
+        "definition": school_statistics.DEFINITION, "categories": Category.choices,
+        "charts": charts.college_charts([(block.name, block.counts) for block in data.colleges]) if data else None,
+        "segments": charts.SEGMENTS,
+    }
+    return render(request, "schools/statistics.html", context)

@@ -24,6 +24,7 @@ MENUS = {
         ("已审核", "contracts:review_history"),
         ("毕业去向审核", "destinations:review_queue"),
         ("生源信息", "schools:roster"),
+        ("落实率统计", "schools:statistics"),
         ("信息更正申请", "schools:corrections"),
     ],
     Role.SCHOOL_REVIEWER: [
@@ -32,6 +33,7 @@ MENUS = {
         ("解约审核", "contracts:termination_queue"),
         ("毕业去向审核", "destinations:review_queue"),
         ("生源信息", "schools:roster"),
+        ("落实率统计", "schools:statistics"),
         ("信息更正申请", "schools:corrections"),
         ("审核员管理", "schools:reviewers"),
         ("生源导入", "schools:roster_import"),

@@ -188,7 +188,7 @@ def test_the_header_keeps_its_links_whole_and_the_menu_leaves_room(phone, cast):
         expect(control).to_be_in_viewport(ratio=1)
         assert_one_line(control)
         assert_tappable(control)
-    # Seven menu items in at most two rows above the page's heading.
+    # Nine menu items in at most two rows above the page's heading.
     menu = phone.get_by_role("navigation", name="主菜单")
     assert menu.bounding_box()["height"] <= 100
     expect(phone.get_by_role("heading", name="待审核", level=1)).to_be_in_viewport(ratio=1)
