@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from signing_platform.accounts import audit
 from signing_platform.errors import NotFound
-from signing_platform.replica import pinned_to_replica
+from signing_platform.replica import read_on_replica
 from signing_platform.sms.services import BROKER_ERRORS
 
 from .kinds import KINDS, ExportKind, Params
@@ -58,15 +58,15 @@ class Job:
     params: Params
 
     def records(self, now):
-        return self.kind.rows(self.scope, self.params.filters, now)
+        # Read from the replica when one is configured (an export is the heaviest read there is).
+        return read_on_replica(lambda: self.kind.rows(self.scope, self.params.filters, now))
 
     def headers(self) -> list[str]:
         return ["序号", *(column.header for column in self.kind.columns(self.params.filters))]
 
     def cells(self, now) -> Iterator[list]:
         columns = self.kind.columns(self.params.filters)
-        # The rows are read from the replica when one is configured (an export is the heaviest read there is).
-        records = pinned_to_replica(self.records(now)).iterator(chunk_size=CHUNK_SIZE)
+        records = self.records(now).iterator(chunk_size=CHUNK_SIZE)
         for number, record in enumerate(records, start=1):
             yield [number, *(column.value(record, now) for column in columns)]
 

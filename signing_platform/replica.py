@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.db import connections
+from django.db.models import QuerySet
 
 REPLICA = "replica"
 _reading_from_replica: ContextVar[bool] = ContextVar("reading_from_replica", default=False)
@@ -37,11 +38,12 @@ def reading_from_replica():
         _reading_from_replica.reset(token)
 
 
-def pinned_to_replica(queryset):
-    """`queryset` bound now to the database a replica read would use, so that evaluating it later (a lazy iterator
-    consumed after the view has returned) still reads there."""
+def read_on_replica(build):
+    """What `build()` returns, its queries run where a replica read goes; a queryset it returns is bound there now,
+    so that evaluating it later (a lazy iterator consumed after the view has returned) still reads there."""
     with reading_from_replica():
-        return queryset.using(queryset.db)
+        rows = build()
+        return rows.using(rows.db) if isinstance(rows, QuerySet) else rows
 
 
 class ReplicaRouter:
