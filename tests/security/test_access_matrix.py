@@ -4,7 +4,6 @@ the database; the identities it names do reach the page, so the matrix can fail 
 
 import hashlib
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -12,12 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sessions.models import Session
 from django.shortcuts import resolve_url
-from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
-
-from signing_platform.accounts.models import Role
-from tests.employers.factories import UnitMemberFactory
-from tests.factories import UserFactory
 
 from .access import ACCESS, ANONYMOUS, IDENTITIES, POST, Public, Reach, Target
 
@@ -76,31 +70,6 @@ def snapshot() -> dict[str, tuple[int, str]]:
 
 def changed(before: dict, after: dict) -> list[str]:
     return sorted(label for label in before if before[label] != after[label])
-
-
-# ---------------------------------------------------------------------------------------------- the cast
-
-
-@pytest.fixture
-def world(cast, invite, sign):
-    return SimpleNamespace(
-        **vars(cast), invite=invite, sign=sign,
-        sub_account=UnitMemberFactory(unit=cast.unit).user,
-        other_sub_account=UnitMemberFactory(unit=cast.other_unit).user,
-        operator=UserFactory(role=Role.ADMIN, name="平台管理员"),
-        staff=UserFactory(role=Role.ADMIN, name="运营", is_staff=True),
-    )
-
-
-@pytest.fixture
-def clients(world):
-    """A signed-in test client per identity of the cast (anonymous: none)."""
-    made = {}
-    for name in IDENTITIES:
-        made[name] = Client()
-        if name != ANONYMOUS:
-            made[name].force_login(getattr(world, name))
-    return made
 
 
 def login_redirect(response) -> bool:
