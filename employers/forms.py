@@ -7,7 +7,7 @@ from django.urls import reverse
 from signing_platform.accounts.forms import CodeRequestMixin, NewPasswordMixin
 from signing_platform.forms import CreditCodeField, MobileField, SmsCodeField
 from signing_platform.uploads import validate_upload
-from signing_platform.validators import normalize_mobile
+from signing_platform.validators import normalize_mobile, record_key
 
 from . import selectors
 from .models import ArchiveInfo, Contact, Industry, UnitNature
@@ -85,7 +85,7 @@ class AuthenticationForm(forms.Form):
         """The chosen province: from the submitted data, else the initial value."""
         value = self.data.get("province") if self.is_bound else self.initial.get("province")
         value = getattr(value, "pk", value)
-        return int(value) if str(value or "").isdigit() else None
+        return record_key(value)
 
     def clean_licence(self):
         licence = self.cleaned_data["licence"]

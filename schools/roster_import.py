@@ -323,7 +323,7 @@ def _check_row(line: int, record: dict[str, str], college_names: set[str]) -> tu
     elif college_name not in college_names:
         problems.append(f"院系“{college_name[:30]}”不存在，请先由平台管理员添加")
     year = record.get("毕业年份", "")
-    graduation_year = int(year) if year.isdigit() and int(year) in _YEARS else None
+    graduation_year = int(year) if year.isascii() and year.isdigit() and int(year) in _YEARS else None
     if graduation_year is None:
         problems.append("毕业年份应为4位年份，如2026")
     student_no = record.get("学号", "")

@@ -14,6 +14,13 @@ _MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 _MOBILE_NOISE_RE = re.compile(r"[\s\-]")
 
 
+def record_key(value) -> int | None:
+    """A record's id as a client sends it (a URL's query, a checkbox, a select): ASCII digits that fit a bigint, else
+    None. `str.isdigit()` alone passes ² and ١ (int() refuses the first) and numbers no database column holds."""
+    text = str(value if value is not None else "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
 def ascii_form(value: str, *, message: str, code: str) -> str:
     """NFKC, so full-width digits and letters (a Chinese input method's) become ASCII; a digit of any other
     script left after that is refused with `message`, so that no look-alike of a real value is accepted."""

@@ -11,6 +11,7 @@ from contracts.views.reviewer import reviewer_list
 from schools.access import reviewer_required
 from schools.selectors import colleges_for_reviewer
 from signing_platform.replica import reads_from_replica
+from signing_platform.validators import record_key
 from signing_platform.web import done, page_or_fragment
 
 from . import presentation, rules, selectors, services
@@ -128,7 +129,7 @@ def return_for_correction(request, pk):
 @require_POST
 def batch_approve(request):
     """批量通过: each selected row is approved on its own; rows that cannot be are reported, the others pass."""
-    ids = [int(value) for value in request.POST.getlist("record") if value.isdigit() and len(value) < 19]
+    ids = [key for key in map(record_key, request.POST.getlist("record")) if key is not None]
     in_scope = list(selectors.records_in_reviewer_scope(request.reviewer).filter(pk__in=ids).values_list("pk", flat=True))
     if not in_scope:
         messages.error(request, "请先勾选要审核通过的记录")

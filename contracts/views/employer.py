@@ -10,6 +10,7 @@ from employers.access import authenticated_unit_required, employer_required
 from schools.selectors import graduate_exact_match
 from signing_platform import ratelimits
 from signing_platform.errors import NotFound
+from signing_platform.validators import record_key
 from signing_platform.web import done, page_or_fragment, paginate, with_query
 
 from .. import presentation, rules, selectors, services
@@ -149,9 +150,10 @@ def _previous_for(request, favorite, source: str | None) -> Contract | None:
     """The record a 再次发起签约 starts from: this unit's, for the same student, failed or void; else NotFound."""
     if not source:
         return None
-    if not source.isdigit():
+    key = record_key(source)
+    if key is None:
         raise NotFound
-    previous = selectors.contract_for_employer(unit=request.unit, pk=int(source))
+    previous = selectors.contract_for_employer(unit=request.unit, pk=key)
     if previous.graduate_id != favorite.graduate_id or not rules.can_reinvite(previous, timezone.now()):
         raise NotFound
     return previous

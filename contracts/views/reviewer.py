@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schools import views as schools_views
 from schools.access import reviewer_required
 from signing_platform.replica import reads_from_replica
+from signing_platform.validators import record_key
 from signing_platform.web import done, page_or_fragment, paginate, with_query
 
 from .. import presentation, rules, selectors, services
@@ -135,7 +136,7 @@ def reject(request, pk):
 @require_POST
 def batch_approve(request):
     """批量通过: each selected row is approved on its own; rows that cannot be are reported, the others pass."""
-    ids = [int(value) for value in request.POST.getlist("contract") if value.isdigit()]
+    ids = [key for key in map(record_key, request.POST.getlist("contract")) if key is not None]
     in_scope = list(
         selectors.contracts_in_reviewer_scope(request.reviewer).filter(pk__in=ids).values_list("pk", flat=True)
     )
