@@ -1,5 +1,6 @@
 """Shared test setup: fast hashing, a clean cache, tasks run inline, and the browser for e2e tests."""
 
+import contextlib
 import os
 import re
 import subprocess
@@ -151,24 +152,34 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(redis_url, transactional_db):
-    """A real `celery worker` process on the test database, consuming from Redis; stopped after the test."""
+@contextlib.contextmanager
+def celery_worker(redis_url: str, **env):
+    """A real `celery worker` process on the test database, consuming from `redis_url` (`env`: more settings of its
+    own); stopped when the block ends (if the test has not killed it)."""
     # Files it writes (exports) land where this test process reads them.
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": redis_url,
-           "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT)}
+           "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "signing_platform", "worker", "--pool", "solo", "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    yield process
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def worker(redis_url, transactional_db):
+    """A real worker on the test database, consuming from Redis; stopped after the test."""
+    with celery_worker(redis_url) as process:
+        yield process
 
 
 @pytest.fixture

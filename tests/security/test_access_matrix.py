@@ -184,3 +184,44 @@ def test_the_admin_is_for_staff_only(world, clients):
                     answered.append(f"{who} {method} {url} → {response.status_code}")
     assert not answered, f"admin URLs answered non-staff: {answered[:20]}"
     assert not changed(before, snapshot())
+
+
+# What a staff user without any permission may still open: the admin's own pages about the user's session.
+STAFF_WITHOUT_PERMISSIONS_MAY_OPEN = {"admin:index", "admin:logout", "admin:password_change",
+                                      "admin:password_change_done", "admin:jsi18n"}
+
+
+def existing_object_urls() -> list[str]:
+    """The change, history and delete pages of an existing record of every model in the admin."""
+    urls = []
+    for model in admin.site._registry:
+        record = model._default_manager.order_by("pk").first()
+        if record is None:
+            continue
+        info = model._meta.app_label, model._meta.model_name
+        urls += [reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[record.pk]) for view in ("change", "history", "delete")]
+    return urls
+
+
+def test_staff_without_permissions_see_nothing_in_the_admin(world, clients):
+    """Every admin page of a model, an object or an operator action answers 403 or 404 to staff without
+    permissions, for GET and POST, and nothing changes."""
+    open_urls = {reverse(name) for name in STAFF_WITHOUT_PERMISSIONS_MAY_OPEN}
+    existing = existing_object_urls()
+    assert len(existing) > 30
+    index = reverse("admin:index")
+    before = snapshot()
+    answered = []
+    for url in [url for url in admin_urls() if url not in open_urls] + existing:
+        for method, response in (("GET", clients["staff"].get(url)), ("POST", clients["staff"].post(url, {"x": "1"}))):
+            if response.status_code in (403, 404, 405):
+                continue
+            # A sample key that names no record: the admin sends anyone back to its index, showing nothing.
+            if url not in existing and response.status_code == 302 and response["Location"] == index:
+                continue
+            # The admin's view-on-site shortcut sends staff on to the object's own page, which checks its owner.
+            if url.startswith("/admin/r/") and response.status_code == 302:
+                continue
+            answered.append(f"staff {method} {url} → {response.status_code}")
+    assert not answered, f"admin URLs answered staff without permissions: {answered[:20]}"
+    assert not changed(before, snapshot())
