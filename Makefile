@@ -31,6 +31,6 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmarks (PostgreSQL: DATABASE_URL for the roster import, BENCH_DATABASE_URL's server for the pages and exports).
-BENCHMARKS := bench/roster_import.py bench/pages.py bench/exports.py bench/statistics.py
+BENCHMARKS := bench/roster_import.py bench/pages.py bench/exports.py bench/placement_statistics.py
 bench: $(STAMP)
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done

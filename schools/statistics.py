@@ -210,7 +210,7 @@ def statistics_years(reviewer) -> list[int]:
 
 # A school's roster is a few per cent of the platform's: probing the three indexes (roster by school and year, the
 # Destination by graduate, the active contract by graduate) beats hashing whole tables, which PostgreSQL's default
-# random_page_cost (4, for spinning disks) prefers. bench/statistics.py: 337 ms at 4, 125 ms at 1.1 (50,000 graduates).
+# random_page_cost (4, for spinning disks) prefers. bench/placement_statistics.py: 337 ms at 4, 125 ms at 1.1 (50,000 graduates).
 INDEX_PROBING_RANDOM_PAGE_COST = 1.1
 
 

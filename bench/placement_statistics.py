@@ -1,7 +1,7 @@
 """落实率 statistics benchmark: the statistics page of a school of 50,000 graduates and the platform-wide table over
 1,000,000 graduates, against a plain COUNT(*) of the same graduates measured in the same run, and the plans' indexes.
 
-    .venv/bin/python bench/statistics.py [--rebuild] [--repeat 5]
+    .venv/bin/python bench/placement_statistics.py [--rebuild] [--repeat 5]
 
 Needs PostgreSQL: it makes the database bench_statistics on the server BENCH_DATABASE_URL names (default
 postgres://postgres@127.0.0.1:5432/postgres), migrates it and fills it by SQL (generate_series, a few minutes); it is
@@ -25,10 +25,8 @@ Targets: the school's page under 1 s and the platform's table under 10 s.
 import sys
 from pathlib import Path
 
-# Run as a script, this file's directory comes first on the path, where this file would shadow the standard library's
-# `statistics` (which bench/pages.py imports): the project's root takes its place.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT), *(entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
@@ -218,7 +216,7 @@ def ensure_database(*, rebuild: bool) -> None:
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     psql(f"CREATE DATABASE {DATABASE}")
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    out = subprocess.run([PYTHON, "bench/statistics.py", "--inner", "build"], cwd=ROOT, env=env, check=True,
+    out = subprocess.run([PYTHON, "bench/placement_statistics.py", "--inner", "build"], cwd=ROOT, env=env, check=True,
                          stdout=subprocess.PIPE, text=True).stdout
     print("built:", out.strip().splitlines()[-1], flush=True)
     psql(f"CREATE TABLE bench_meta (fingerprint text); INSERT INTO bench_meta VALUES ('{wanted}')", DATABASE)
@@ -355,7 +353,7 @@ def main() -> int:
         return 0
     ensure_database(rebuild=args.rebuild)
     env = {**ENV, "DATABASE_URL": database_url(DATABASE), "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-")}
-    out = subprocess.run([PYTHON, "bench/statistics.py", "--inner", "measure", "--repeat", str(args.repeat)],
+    out = subprocess.run([PYTHON, "bench/placement_statistics.py", "--inner", "measure", "--repeat", str(args.repeat)],
                          cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
     return 0 if report(json.loads(out.strip().splitlines()[-1])) else 1
 
