@@ -9,8 +9,9 @@ configured key (the builder checks a sample with the app's own functions).
 
 Shape at N contracts (one graduate per contract, a twentieth more graduates only in favorites):
 - N/1000 units (at least 50); unit 1 holds a tenth of all contracts, 20 % of them 签约中;
-- N/10000 schools (at least 5) of ten colleges; school 1 holds 4 % of the graduates and a long queue (24 % of its
-  contracts wait for the school, 9,600 at 1,000,000);
+- N/10000 schools (at least 5) of ten colleges; school 1 holds 4 % of the graduates (at least about 1,500, so that
+  every reviewer page shows a full page at 10,000 too) and long queues: 24 % of its contracts wait for the school
+  (9,600 at 1,000,000), 15 % for their college, 3 % are terminations waiting for the school;
 - about 2.8 events per contract, termination requests where the status needs one, a favorite per contract;
 - 1 % of the open invitations are past their deadline without the expiry job having run.
 Prints a JSON "cast": the users to sign in as and the records the benchmark pages show.
@@ -94,6 +95,7 @@ def scalar(sql: str, params=None):
 
 def build(n: int) -> dict:
     units, schools = max(50, n // 1000), max(5, n // 10_000)
+    school_one_every = min(25, max(2, n // 1500))  # every 25th graduate is school 1's; more in a small database
     extra = max(10, n // 20)
     graduates = n + extra
     hash_key = settings.ID_NUMBER_HASH_KEY
@@ -172,8 +174,10 @@ def build(n: int) -> dict:
                    2025 + g %% 3, '', encode(hmac(id_number, %(hash_key)s, 'sha256'), 'hex'),
                    {fernet_sql}, substr(id_number, 1, 6) || '********' || substr(id_number, 15, 4), now(), now(),
                    (school - 1) * 10 + 1 + (g / 7) %% 10, school
-            FROM (SELECT *, CASE WHEN g %% 25 = 1 THEN 1 ELSE 2 + g %% (%(schools)s - 1) END AS school FROM sealed) s
-        """, {"fernet": fernet_key, "surnames": SURNAMES, "given": GIVEN, "hash_key": hash_key, "schools": schools})
+            FROM (SELECT *, CASE WHEN g %% %(one_every)s = 1 THEN 1 ELSE 2 + g %% (%(schools)s - 1) END AS school
+                  FROM sealed) s
+        """, {"fernet": fernet_key, "surnames": SURNAMES, "given": GIVEN, "hash_key": hash_key, "schools": schools,
+              "one_every": school_one_every})
         states = " ".join(
             f"WHEN b < {bound} THEN '{status}|{stage}'" for bound, status, stage in STATES
         )
@@ -211,6 +215,8 @@ def build(n: int) -> dict:
             CROSS JOIN LATERAL (
                 SELECT split_part(v, '|', 1) AS status, split_part(v, '|', 2) AS stage
                 FROM (SELECT CASE WHEN gr.school_id = 1 AND h.b %% 100 < 24 THEN 'college_approved|'
+                                  WHEN gr.school_id = 1 AND h.b %% 100 < 39 THEN 'accepted|'
+                                  WHEN gr.school_id = 1 AND h.b %% 100 < 42 THEN 'terminating|school'
                                   WHEN h.unit = 1 AND (i / 10) %% 5 = 0 THEN 'invited|'
                                   WHEN h.unit = 1 AND h.b < 140 THEN 'signed|'
                                   ELSE CASE {states.replace('b <', 'h.b <')} END END AS v) chosen

@@ -1,6 +1,7 @@
 """Page benchmark: every list and detail page at 10,000 and at 1,000,000 contracts, against a reference view.
 
-    .venv/bin/python bench/pages.py [--sizes 10000,1000000] [--seconds 4] [--single-only] [--rebuild] [--no-expiry]
+    .venv/bin/python bench/pages.py [--sizes 10000,1000000] [--seconds 4] [--rounds 5] [--only 工作台,…] [--single-only]
+                                      [--rebuild] [--no-expiry] [--expiry-only]
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres: the server where it makes
 its databases bench_pages_<size>) and wrk (scripts/ensure-wrk installs Debian's). A database is built once by
@@ -226,19 +227,25 @@ def load(url: str, cookie: str, seconds: float) -> dict:
             "p99": latency("99%")}
 
 
-def measure(size: int, seconds: float, single: dict) -> dict:
+def measure(size: int, seconds: float, single: dict, *, rounds: int = 1, only: list[str] | None = None) -> dict:
+    """Each page loaded by wrk between two loads of the reference, `rounds` times over the whole list; a page's figures
+    are the medians of its rounds (one checkpoint or autovacuum pass during one run does not make its p99)."""
     process, port = serve(size)
     base = f"http://127.0.0.1:{port}"
     cookies, cast = single["cookies"], single["cast"]
+    measured = [(name, who, path) for name, who, path in pages(cast) if not only or any(part in name for part in only)]
     try:
         load(base + "/bench/reference/", cookies["employer"], 1)  # warm every worker up
-        results = {}
+        runs = {name: [] for name, _who, _path in measured}
         reference_runs = [load(base + "/bench/reference/", cookies["employer"], seconds)]
-        for name, who, path in pages(cast):
-            page = load(base + path, cookies[who], seconds)
-            reference_runs.append(load(base + "/bench/reference/", cookies["employer"], seconds))
-            reference_rps = (reference_runs[-2]["rps"] + reference_runs[-1]["rps"]) / 2
-            results[name] = {**page, "share": page["rps"] / reference_rps}
+        for _round in range(rounds):
+            for name, who, path in measured:
+                page = load(base + path, cookies[who], seconds)
+                reference_runs.append(load(base + "/bench/reference/", cookies["employer"], seconds))
+                reference_rps = (reference_runs[-2]["rps"] + reference_runs[-1]["rps"]) / 2
+                runs[name].append({**page, "share": page["rps"] / reference_rps})
+        results = {name: {key: statistics.median(run[key] for run in page_runs) for key in page_runs[0]}
+                   for name, page_runs in runs.items()}
         results["(reference)"] = {
             "rps": statistics.mean(run["rps"] for run in reference_runs),
             "p50": statistics.median(run["p50"] for run in reference_runs),
@@ -294,7 +301,7 @@ def inner_expiry() -> None:
 
 def report(sizes: list[int], singles: dict, loads: dict) -> bool:
     met = True
-    names = [name for name, _who, _path in pages(singles[sizes[0]]["cast"])]
+    names = [name for name, _who, _path in pages(singles[sizes[0]]["cast"]) if name in loads[sizes[0]]]
     for size in sizes:
         print(f"\n== {size:,} contracts — under gunicorn (3 workers), wrk, {loads[size]['(reference)']['rps']:.0f} "
               f"req/s for the reference page")
@@ -325,6 +332,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--rounds", type=int, default=5, help="loads of each page; its figures are their medians")
+    parser.add_argument("--only", help="comma-separated parts of the names of the pages to load (default: all)")
     parser.add_argument("--single-only", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-expiry", action="store_true")
@@ -357,7 +366,8 @@ def main() -> int:
             for name, one in singles[size]["pages"].items():
                 print(f"{name:<26}{one['queries']:>4} queries {one['wall_ms']:>8.1f} ms wall {one['cpu_ms']:>8.1f} ms cpu")
             continue
-        loads[size] = measure(size, args.seconds, singles[size])
+        loads[size] = measure(size, args.seconds, singles[size], rounds=args.rounds,
+                              only=args.only.split(",") if args.only else None)
     if args.single_only:
         return 0
     met = report(sizes, singles, loads)
