@@ -216,14 +216,19 @@ INDEX_PROBING_RANDOM_PAGE_COST = 1.1
 
 @contextmanager
 def plans_that_probe_indexes(using: str) -> Iterator[None]:
-    """Within the block, PostgreSQL plans the queries on `using` as on SSDs with the data cached (a setting local to the
-    block's transaction: nothing else sees it; fine behind PgBouncer in transaction mode)."""
+    """Within the block (reads only), PostgreSQL plans the queries on `using` as on SSDs with the data cached. The
+    setting is local to the block's transaction (fine behind PgBouncer in transaction mode), which is rolled back at
+    the end: inside an outer transaction that is a savepoint's rollback, which ends the setting there too."""
     if connections[using].vendor != "postgresql":
         yield
         return
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute(f"SET LOCAL random_page_cost = {INDEX_PROBING_RANDOM_PAGE_COST}")
-        yield
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {INDEX_PROBING_RANDOM_PAGE_COST}")
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True, using=using)
 
 
 def school_statistics(*, reviewer, year: int) -> SchoolStatistics:
