@@ -274,6 +274,7 @@ ACCESS = {
     "schools:reviewers": Reach(SCHOOL_REVIEWERS),
     "schools:reviewer_set_active": Reach(SCHOOL, build=college_reviewer, owner_post_changes=True),
     "schools:corrections": Reach(REVIEWERS),
+    "schools:statistics": Reach(REVIEWERS),  # each reviewer's own scope (tests/statistics: which graduates count)
     "schools:correction_resolve": Reach(COLLEGE + SCHOOL, build=correction, owner_post_changes=True),
     # Exports (start: the most restricted list, 解约审核, school reviewers only)
     "exports:start": Reach(SCHOOL_REVIEWERS, kwargs={"kind": "termination_queue"}),
