@@ -17,10 +17,39 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _spawn(binary: str, port: int) -> subprocess.Popen | None:
+    """redis-server on `port`, configured like production's (nothing kept on disk), once it answers; None if it
+    could not (the port was taken)."""
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 5
+    while process.poll() is None and time.monotonic() < deadline and not _answers(port):
+        time.sleep(0.05)
+    if process.poll() is None and _answers(port):
+        return process
+    process.kill()
+    process.wait()
+    return None
+
+
 class RedisServer:
-    def __init__(self, process: subprocess.Popen, port: int):
-        self.process, self.port = process, port
+    def __init__(self, binary: str, process: subprocess.Popen, port: int):
+        self.binary, self.process, self.port = binary, process, port
         self.url = f"redis://127.0.0.1:{port}/0"
+
+    def kill(self):
+        """As if the Redis host died: no shutdown, no goodbye to its clients."""
+        self.process.kill()
+        self.process.wait()
+
+    def start(self):
+        """Start it again on the same port (after kill)."""
+        process = _spawn(self.binary, self.port)
+        if process is None:
+            raise AssertionError("redis-server did not start again")
+        self.process = process
 
     def freeze(self):
         """Stop the process without closing its sockets: connections are accepted by the kernel, never answered."""
@@ -47,23 +76,28 @@ def redis_server():
         pytest.skip("redis-server is not installed")
     for _attempt in range(5):  # another process may take the free port between our probe and redis binding it
         port = _free_port()
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 5
-        while process.poll() is None and time.monotonic() < deadline and not _answers(port):
-            time.sleep(0.05)
-        if process.poll() is None and _answers(port):
+        process = _spawn(binary, port)
+        if process is not None:
             break
-        process.kill()
-        process.wait()
     else:
         pytest.fail("could not start a redis-server for the test")
-    server = RedisServer(process, port)
+    server = RedisServer(binary, process, port)
     try:
         yield server
     finally:
-        server.thaw()
-        process.terminate()
-        process.wait(timeout=10)
+        if server.process.poll() is None:  # the test may have killed it
+            server.thaw()
+            server.process.terminate()
+            server.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def cache_on(server: RedisServer):
+    """The cache (rate limits, send windows) on `server`, with the production client options (timeouts)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    location = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}
+    with override_settings(CACHES={"default": {**location, "OPTIONS": settings.REDIS_CACHE_OPTIONS}}):
+        yield
+

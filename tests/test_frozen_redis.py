@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from signing_platform.accounts.models import User
@@ -13,7 +12,7 @@ from signing_platform.sms.models import SmsCode, SmsMessage
 from signing_platform.sms.services import notify
 from tests.celery_helpers import celery_broker
 from tests.factories import PASSWORD, EmployerUserFactory
-from tests.redis_server import redis_server
+from tests.redis_server import cache_on, redis_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,10 +28,9 @@ def redis():
 
 
 @pytest.fixture
-def redis_cache(redis, settings):
+def redis_cache(redis):
     """The rate-limit counters on the test's own Redis, with the production client options."""
-    location = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis.url}
-    with override_settings(CACHES={"default": {**location, "OPTIONS": settings.REDIS_CACHE_OPTIONS}}):
+    with cache_on(redis):
         yield
 
 

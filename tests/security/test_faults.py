@@ -7,11 +7,10 @@ import time
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 
 from tests.celery_helpers import celery_broker
-from tests.redis_server import _answers, redis_server
+from tests.redis_server import _answers, cache_on, redis_server
 
 from .access import ACCESS, Reach
 
@@ -31,11 +30,9 @@ def redis():
 
 
 @pytest.fixture
-def redis_everywhere(redis, settings):
+def redis_everywhere(redis):
     """The cache (rate limits) and the broker on the test's own Redis, with the production client options."""
-    location = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis.url}
-    with override_settings(CACHES={"default": {**location, "OPTIONS": settings.REDIS_CACHE_OPTIONS}}), \
-            celery_broker(redis.url):
+    with cache_on(redis), celery_broker(redis.url):
         yield redis
 
 

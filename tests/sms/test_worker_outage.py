@@ -1,10 +1,6 @@
 """The worker rides out a broker outage: its Redis is killed and started again on the same port, and the same worker
 process delivers the codes queued afterwards, without sending one that expired while it was queued."""
 
-import os
-import shutil
-import socket
-import subprocess
 import time
 from datetime import timedelta
 
@@ -15,54 +11,15 @@ from signing_platform.sms.models import OutboxMessage, Purpose, SmsMessage
 from signing_platform.sms.services import request_code
 from signing_platform.sms.tasks import deliver_sms, sweep_unsent_sms
 from tests.celery_helpers import celery_broker
+from tests.redis_server import redis_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
 
-class RedisServer:
-    """A redis-server of this test's own, on a free port, configured like production's (nothing kept on disk)."""
-
-    def __init__(self, binary: str):
-        self.binary = binary
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("redis-server did not start")
-
-    def kill(self):
-        """As if the Redis host died: no shutdown, no goodbye to its clients."""
-        self.process.kill()
-        self.process.wait()
-
-
 @pytest.fixture
 def own_redis():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CELERY_WORKER_TESTS", "").lower() == "required":
-            pytest.fail("redis-server is not installed and CELERY_WORKER_TESTS=required")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(binary)
-    server.start()
-    yield server
-    server.kill()
+    with redis_server() as server:
+        yield server
 
 
 @pytest.fixture
