@@ -10,6 +10,7 @@ import json
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 
 from .errors import NotFound
+from .validators import record_key
 
 PAGE_SIZE = 20
 LIST_CHANGED = "listChanged"
@@ -126,3 +128,20 @@ class NotFoundMiddleware:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         return None
+
+
+def batch_approve(request, *, field: str, scope, approve, back: str) -> HttpResponse:
+    """批量通过: the record ids posted as `field` that `scope` (the reviewer's queryset) holds — malformed and foreign
+    ones dropped — go to `approve(ids)`, which answers (how many passed, why the others did not); the outcome is told
+    as messages (each distinct problem once), then the reviewer is back at `back`."""
+    ids = [key for key in map(record_key, request.POST.getlist(field)) if key is not None]
+    in_scope = list(scope.filter(pk__in=ids).values_list("pk", flat=True))
+    if not in_scope:
+        messages.error(request, "请先勾选要审核通过的记录")
+        return done(request, back)
+    approved, problems = approve(in_scope)
+    if approved:
+        messages.success(request, f"已审核通过{approved}条记录")
+    for problem in dict.fromkeys(problems):
+        messages.error(request, problem)
+    return done(request, back)

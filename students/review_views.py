@@ -10,8 +10,8 @@ from contracts.forms import ReasonForm
 from contracts.views.reviewer import reviewer_list
 from schools.access import reviewer_required
 from schools.selectors import colleges_for_reviewer
+from signing_platform import web
 from signing_platform.replica import reads_from_replica
-from signing_platform.validators import record_key
 from signing_platform.web import done, page_or_fragment
 
 from . import presentation, rules, selectors, services
@@ -129,14 +129,8 @@ def return_for_correction(request, pk):
 @require_POST
 def batch_approve(request):
     """批量通过: each selected row is approved on its own; rows that cannot be are reported, the others pass."""
-    ids = [key for key in map(record_key, request.POST.getlist("record")) if key is not None]
-    in_scope = list(selectors.records_in_reviewer_scope(request.reviewer).filter(pk__in=ids).values_list("pk", flat=True))
-    if not in_scope:
-        messages.error(request, "请先勾选要审核通过的记录")
-        return done(request, reverse("destinations:review_queue"))
-    approved, problems = services.batch_approve(actor=request.user, record_ids=in_scope)
-    if approved:
-        messages.success(request, f"已审核通过{approved}条记录")
-    for problem in dict.fromkeys(problems):
-        messages.error(request, problem)
-    return done(request, reverse("destinations:review_queue"))
+    return web.batch_approve(
+        request, field="record", scope=selectors.records_in_reviewer_scope(request.reviewer),
+        approve=lambda ids: services.batch_approve(actor=request.user, record_ids=ids),
+        back=reverse("destinations:review_queue"),
+    )

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from signing_platform.batches import act_on_each
 from signing_platform.errors import NotFound
 from students.services import destination_record_agreement
 
@@ -59,15 +60,8 @@ def reject(*, actor, contract: Contract, reason: str) -> Contract:
 
 def batch_approve(*, actor, contract_ids: list[int]) -> tuple[int, list[str]]:
     """Approve each selected contract in its own transaction; returns how many passed and why the others did not."""
-    approved, problems = 0, []
-    for contract_id in dict.fromkeys(contract_ids):
-        try:
-            approve(actor=actor, contract=Contract(pk=contract_id))
-        except (ContractError, NotFound) as exc:
-            problems.append(exc.message)
-        else:
-            approved += 1
-    return approved, problems
+    return act_on_each(contract_ids, lambda pk: approve(actor=actor, contract=Contract(pk=pk)),
+                       refused=(ContractError, NotFound))
 
 
 def _sign(contract: Contract, *, actor, at) -> None:

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schools import views as schools_views
 from schools.access import reviewer_required
+from signing_platform import web
 from signing_platform.replica import reads_from_replica
-from signing_platform.validators import record_key
 from signing_platform.web import done, page_or_fragment, paginate, with_query
 
 from .. import presentation, rules, selectors, services
@@ -136,16 +136,8 @@ def reject(request, pk):
 @require_POST
 def batch_approve(request):
     """批量通过: each selected row is approved on its own; rows that cannot be are reported, the others pass."""
-    ids = [key for key in map(record_key, request.POST.getlist("contract")) if key is not None]
-    in_scope = list(
-        selectors.contracts_in_reviewer_scope(request.reviewer).filter(pk__in=ids).values_list("pk", flat=True)
+    return web.batch_approve(
+        request, field="contract", scope=selectors.contracts_in_reviewer_scope(request.reviewer),
+        approve=lambda ids: services.batch_approve(actor=request.user, contract_ids=ids),
+        back=reverse("contracts:review_queue"),
     )
-    if not in_scope:
-        messages.error(request, "请先勾选要审核通过的记录")
-        return done(request, reverse("contracts:review_queue"))
-    approved, problems = services.batch_approve(actor=request.user, contract_ids=in_scope)
-    if approved:
-        messages.success(request, f"已审核通过{approved}条记录")
-    for problem in dict.fromkeys(problems):
-        messages.error(request, problem)
-    return done(request, reverse("contracts:review_queue"))

@@ -22,6 +22,7 @@ from schools.models import Graduate
 from schools.rules import closed_year_message, year_closed
 from schools.selectors import graduate_for_student, reviewer_for_user
 from signing_platform.accounts import audit
+from signing_platform.batches import act_on_each
 from signing_platform.errors import NotFound
 from signing_platform.sms.services import notify
 from signing_platform.uploads import validate_upload
@@ -376,15 +377,8 @@ def return_for_correction(*, actor, record: DestinationRecord, reason: str) -> D
 
 def batch_approve(*, actor, record_ids: list[int]) -> tuple[int, list[str]]:
     """Approve each selected record in its own transaction; returns how many passed and why the others did not."""
-    approved, problems = 0, []
-    for record_id in dict.fromkeys(record_ids):
-        try:
-            approve(actor=actor, record=DestinationRecord(pk=record_id))
-        except (DestinationError, NotFound) as exc:
-            problems.append(exc.message)
-        else:
-            approved += 1
-    return approved, problems
+    return act_on_each(record_ids, lambda pk: approve(actor=actor, record=DestinationRecord(pk=pk)),
+                       refused=(DestinationError, NotFound))
 
 
 # ---------------------------------------------------------------------------------------------- signing
